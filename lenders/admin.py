@@ -1,0 +1,145 @@
+"""Lender onboarding and product review for platform staff.
+
+Every save goes through ``services`` so that prices are recomputed and caches dropped;
+status changes of products go through the publish and pause actions only.
+"""
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import services
+from .exceptions import LenderError
+from .models import Lender, LoanProduct
+from .templatetags.money import pct
+
+PRODUCT_READONLY = ("status", "apr_min", "apr_max", "published_at")
+
+
+class LoanProductAdminForm(forms.ModelForm):
+    """Refuses, as a form error, a price that would put a published product above the cap."""
+
+    class Meta:
+        model = LoanProduct
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        product = self.instance
+        if self.errors or product.status != LoanProduct.Status.PUBLISHED:
+            return cleaned
+        for name, value in cleaned.items():
+            if name in {f.name for f in LoanProduct._meta.concrete_fields}:
+                setattr(product, name, value)
+        highest = max(services.term_aprs(product).values())
+        if highest > settings.PLATFORM_MAX_APR:
+            raise forms.ValidationError(
+                _(
+                    "This product is published: its APR would reach %(apr)s, above the "
+                    "platform's limit of %(cap)s. Pause it first or lower its price."
+                ),
+                code="apr_above_cap",
+                params={"apr": pct(highest), "cap": pct(settings.PLATFORM_MAX_APR)},
+            )
+        return cleaned
+
+
+class LoanProductInline(admin.StackedInline):
+    model = LoanProduct
+    form = LoanProductAdminForm
+    extra = 0
+    show_change_link = True
+    readonly_fields = PRODUCT_READONLY
+    fields = (
+        ("name", "slug", "category"),
+        ("min_amount", "max_amount", "min_term_months", "max_term_months"),
+        ("rate_value", "rate_unit", "repayment_method"),
+        ("upfront_fee_pct", "monthly_fee_pct", "interest_free_periods", "approval_minutes"),
+        PRODUCT_READONLY,
+    )
+
+
+@admin.register(Lender)
+class LenderAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "status", "licence_number", "licence_authority", "updated_at")
+    list_filter = ("status", "kind")
+    search_fields = ("name", "slug", "licence_number")
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = [LoanProductInline]
+
+    def save_model(self, request, obj, form, change) -> None:
+        services.save_lender(lender=obj)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        for product in formset.save(commit=False):
+            services.save_product(product=product)
+        for product in formset.deleted_objects:
+            product.delete()
+        services.invalidate_catalogue()
+
+
+@admin.register(LoanProduct)
+class LoanProductAdmin(admin.ModelAdmin):
+    list_display = (
+        "name", "lender", "category", "repayment_method", "apr_range", "status", "updated_at",
+    )
+    list_filter = ("status", "category", "repayment_method", "rate_unit", "lender__kind", "lender")
+    search_fields = ("name", "slug", "lender__name")
+    list_select_related = ("lender",)
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = PRODUCT_READONLY
+    form = LoanProductAdminForm
+    actions = ["publish", "pause"]
+    fieldsets = (
+        (None, {"fields": ("lender", "name", "slug", "category", "description")}),
+        (_("Range"), {"fields": ("min_amount", "max_amount", "min_term_months", "max_term_months")}),
+        (
+            _("Quoted price"),
+            {
+                "fields": (
+                    "rate_value", "rate_unit", "repayment_method", "upfront_fee_pct",
+                    "monthly_fee_pct", "interest_free_periods",
+                )
+            },
+        ),
+        (_("Service"), {"fields": ("early_repayment_terms", "approval_minutes")}),
+        (_("Status and true cost"), {"fields": PRODUCT_READONLY}),
+    )
+
+    @admin.display(description=_("APR range"), ordering="apr_min")
+    def apr_range(self, product: LoanProduct) -> str:
+        if product.apr_min is None:
+            return "—"
+        return f"{pct(product.apr_min)} – {pct(product.apr_max)}"
+
+    def save_model(self, request, obj, form, change) -> None:
+        services.save_product(product=obj)
+
+    @admin.action(description=_("Publish the selected products"))
+    def publish(self, request: HttpRequest, queryset: QuerySet[LoanProduct]) -> None:
+        self._apply(request, queryset, services.publish_product, _("published"))
+
+    @admin.action(description=_("Pause the selected products"))
+    def pause(self, request: HttpRequest, queryset: QuerySet[LoanProduct]) -> None:
+        self._apply(request, queryset, services.pause_product, _("paused"))
+
+    def _apply(self, request, queryset, service, verb) -> None:
+        done = 0
+        for product in queryset:
+            try:
+                service(product=product)
+            except LenderError as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(
+                request,
+                ngettext("%(n)d product %(verb)s.", "%(n)d products %(verb)s.", done)
+                % {"n": done, "verb": verb},
+                messages.SUCCESS,
+            )

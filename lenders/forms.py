@@ -1,0 +1,140 @@
+import datetime
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Lender, LoanProduct, RepaymentMethod
+from .selectors import CatalogueFilters, Sort
+from .templatetags.money import cny
+
+MAX_AMOUNT = Decimal("100000000")
+MAX_TERM = 360
+
+
+def _amount_field(**kwargs) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=_("Amount (¥)"),
+        min_value=Decimal("1"),
+        max_value=MAX_AMOUNT,
+        max_digits=12,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "100"}),
+        **kwargs,
+    )
+
+
+def _term_field(**kwargs) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=_("Term (months)"),
+        min_value=1,
+        max_value=MAX_TERM,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        **kwargs,
+    )
+
+
+class QuickRequestForm(forms.Form):
+    """The home page's "how much, for how long" question; it leads into the catalogue."""
+
+    amount = _amount_field()
+    term = _term_field()
+
+
+class CatalogueFilterForm(forms.Form):
+    amount = _amount_field(required=False)
+    term = _term_field(required=False)
+    category = forms.ChoiceField(
+        label=_("Category"),
+        required=False,
+        choices=[("", _("All categories")), *LoanProduct.Category.choices],
+    )
+    lender_kind = forms.ChoiceField(
+        label=_("Lender type"),
+        required=False,
+        choices=[("", _("All lender types")), *Lender.Kind.choices],
+    )
+    max_apr = forms.DecimalField(
+        label=_("Maximum APR (%)"),
+        required=False,
+        min_value=Decimal("0"),
+        max_value=Decimal("1000"),
+        max_digits=7,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.5"}),
+    )
+    method = forms.ChoiceField(
+        label=_("Repayment method"),
+        required=False,
+        choices=[("", _("Any repayment method")), *RepaymentMethod.choices],
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            (Sort.APR, _("Lowest APR")),
+            (Sort.AMOUNT, _("Highest maximum amount")),
+            (Sort.SPEED, _("Fastest approval")),
+        ],
+    )
+
+    def filters(self) -> CatalogueFilters:
+        """The filters that are valid; an invalid field is shown as an error and ignored."""
+        data = getattr(self, "cleaned_data", {})
+        return CatalogueFilters(
+            amount=data.get("amount"),
+            term_months=data.get("term"),
+            category=data.get("category") or "",
+            lender_kind=data.get("lender_kind") or "",
+            max_apr=data.get("max_apr"),
+            repayment_method=data.get("method") or "",
+            sort=data.get("sort") or Sort.APR,
+        )
+
+
+class CalculatorForm(forms.Form):
+    """An amount and term within one product's range (the calculator and schedule.json)."""
+
+    amount = _amount_field()
+    term = _term_field()
+    start = forms.DateField(label=_("Start date"), required=False)
+
+    def __init__(self, *args, product: LoanProduct, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.product = product
+        self.fields["amount"].widget.attrs.update(
+            min=str(product.min_amount), max=str(product.max_amount)
+        )
+        self.fields["term"].widget.attrs.update(
+            min=product.min_term_months, max=product.max_term_months
+        )
+
+    def clean_amount(self) -> Decimal:
+        amount = self.cleaned_data["amount"]
+        product = self.product
+        if not product.min_amount <= amount <= product.max_amount:
+            raise forms.ValidationError(
+                _("This product lends from %(min)s to %(max)s."),
+                code="out_of_range",
+                params={"min": cny(product.min_amount), "max": cny(product.max_amount)},
+            )
+        return amount
+
+    def clean_term(self) -> int:
+        term = self.cleaned_data["term"]
+        product = self.product
+        if not product.min_term_months <= term <= product.max_term_months:
+            raise forms.ValidationError(
+                _("This product runs from %(min)s to %(max)s months."),
+                code="out_of_range",
+                params={"min": product.min_term_months, "max": product.max_term_months},
+            )
+        return term
+
+    def clean_start(self) -> datetime.date | None:
+        start = self.cleaned_data["start"]
+        if start is not None and not datetime.date(2000, 1, 1) <= start <= datetime.date(2100, 1, 1):
+            raise forms.ValidationError(
+                _("Choose a start date between 2000 and 2100."), code="out_of_range"
+            )
+        return start

@@ -1,0 +1,282 @@
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from . import pricing
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+PERCENT = {"max_digits": 7, "decimal_places": 4}
+
+
+class LenderKind(models.TextChoices):
+    BANK = "bank", _("Bank")
+    CONSUMER_FINANCE = "consumer_finance", _("Consumer finance company")
+    MICROLOAN = "microloan", _("Microloan company")
+    P2P = "p2p", _("P2P platform")
+    AUTO_FINANCE = "auto_finance", _("Auto finance company")
+    CARD_ISSUER = "card_issuer", _("Card issuer")
+
+
+class LenderStatus(models.TextChoices):
+    APPLIED = "applied", _("Applied")
+    UNDER_REVIEW = "under_review", _("Under review")
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    OFFBOARDED = "offboarded", _("Offboarded")
+
+
+class ProductCategory(models.TextChoices):
+    CASH = "cash", _("Cash loan")
+    INSTALLMENT = "installment", _("Installment loan")
+    VEHICLE = "vehicle", _("Vehicle loan")
+    BUSINESS = "business", _("Business loan")
+    CREDIT_CARD = "credit_card", _("Credit card installments")
+
+
+class ProductStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PENDING_REVIEW = "pending_review", _("Pending review")
+    PUBLISHED = "published", _("Published")
+    PAUSED = "paused", _("Paused")
+
+
+class RateUnit(models.TextChoices):
+    DAILY = pricing.RateUnit.DAILY.value, _("a day")
+    MONTHLY = pricing.RateUnit.MONTHLY.value, _("a month")
+    ANNUAL = pricing.RateUnit.ANNUAL.value, _("a year")
+
+
+class RepaymentMethod(models.TextChoices):
+    EQUAL_INSTALLMENT = pricing.RepaymentMethod.EQUAL_INSTALLMENT.value, _("Equal installments")
+    EQUAL_PRINCIPAL = pricing.RepaymentMethod.EQUAL_PRINCIPAL.value, _("Equal principal")
+    INTEREST_ONLY = (
+        pricing.RepaymentMethod.INTEREST_ONLY.value,
+        _("Interest monthly, principal at the end"),
+    )
+    BULLET = pricing.RepaymentMethod.BULLET.value, _("Everything at the end")
+    FLAT_FEE = (
+        pricing.RepaymentMethod.FLAT_FEE.value,
+        _("Flat monthly fee on the original amount"),
+    )
+
+
+class Lender(models.Model):
+    """A licensed partner lender. Only an ``active`` lender's products reach borrowers."""
+
+    Kind = LenderKind
+    Status = LenderStatus
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=LenderKind.choices)
+    licence_number = models.CharField(_("licence number"), max_length=80)
+    licence_authority = models.CharField(_("issuing authority"), max_length=120)
+    status = models.CharField(
+        _("status"), max_length=20, choices=LenderStatus.choices, default=LenderStatus.APPLIED
+    )
+    description = models.TextField(_("description"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to="lenders/logos/", blank=True)
+    website = models.URLField(_("website"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("lender")
+        verbose_name_plural = _("lenders")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["status", "kind"], name="lender_status_kind")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=LenderKind.values), name="lender_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=LenderStatus.values), name="lender_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LoanProduct(models.Model):
+    """A loan product as its lender quotes it; ``pricing`` turns it into true cost."""
+
+    Category = ProductCategory
+    Status = ProductStatus
+
+    lender = models.ForeignKey(
+        Lender, on_delete=models.PROTECT, related_name="products", verbose_name=_("lender")
+    )
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=60)
+    category = models.CharField(_("category"), max_length=20, choices=ProductCategory.choices)
+    description = models.TextField(_("description"), blank=True)
+    min_amount = models.DecimalField(_("minimum amount"), **MONEY)
+    max_amount = models.DecimalField(_("maximum amount"), **MONEY)
+    min_term_months = models.PositiveSmallIntegerField(
+        _("minimum term (months)"), validators=[MinValueValidator(1), MaxValueValidator(360)]
+    )
+    max_term_months = models.PositiveSmallIntegerField(
+        _("maximum term (months)"), validators=[MinValueValidator(1), MaxValueValidator(360)]
+    )
+    rate_value = models.DecimalField(
+        _("quoted rate (%)"), **PERCENT, validators=[MinValueValidator(Decimal("0"))]
+    )
+    rate_unit = models.CharField(_("quoted per"), max_length=10, choices=RateUnit.choices)
+    repayment_method = models.CharField(
+        _("repayment method"), max_length=20, choices=RepaymentMethod.choices
+    )
+    upfront_fee_pct = models.DecimalField(
+        _("upfront fee (% of amount)"),
+        **PERCENT,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    monthly_fee_pct = models.DecimalField(
+        _("monthly guarantee or service fee (% of amount)"),
+        **PERCENT,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    interest_free_periods = models.PositiveSmallIntegerField(
+        _("interest-free months"), default=0
+    )
+    early_repayment_terms = models.TextField(_("early repayment terms"), blank=True)
+    approval_minutes = models.PositiveIntegerField(
+        _("typical approval time (minutes)"), validators=[MinValueValidator(1)]
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ProductStatus.choices, default=ProductStatus.DRAFT
+    )
+    # True cost over the whole range (computed by services.save_product, never typed in):
+    # ranking and filtering use them; every figure shown for a request is priced afresh.
+    apr_min = models.DecimalField(_("lowest APR (%)"), **PERCENT, null=True, editable=False)
+    apr_max = models.DecimalField(_("highest APR (%)"), **PERCENT, null=True, editable=False)
+    published_at = models.DateTimeField(_("published"), null=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("loan product")
+        verbose_name_plural = _("loan products")
+        ordering = ["lender__name", "name"]
+        indexes = [
+            models.Index(fields=["status", "apr_min"], name="product_status_apr"),
+            models.Index(fields=["status", "max_amount"], name="product_status_max_amount"),
+            models.Index(fields=["status", "approval_minutes"], name="product_status_approval"),
+            models.Index(fields=["status", "category"], name="product_status_category"),
+            models.Index(fields=["status", "min_amount", "max_amount"], name="product_amounts"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lender", "slug"],
+                name="product_slug_unique_per_lender",
+                violation_error_message=_("This lender already has a product with this slug."),
+            ),
+            models.CheckConstraint(
+                condition=Q(min_amount__gt=0),
+                name="product_min_amount_positive",
+                violation_error_message=_("The minimum amount must be more than zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(min_amount__lte=F("max_amount")),
+                name="product_amount_range",
+                violation_error_message=_(
+                    "The minimum amount cannot be more than the maximum amount."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(min_term_months__gte=1, max_term_months__lte=360),
+                name="product_term_bounds",
+                violation_error_message=_("Terms run from 1 to 360 months."),
+            ),
+            models.CheckConstraint(
+                condition=Q(min_term_months__lte=F("max_term_months")),
+                name="product_term_range",
+                violation_error_message=_("The minimum term cannot be more than the maximum term."),
+            ),
+            models.CheckConstraint(
+                condition=Q(rate_value__gte=0, monthly_fee_pct__gte=0, upfront_fee_pct__gte=0),
+                name="product_rates_not_negative",
+                violation_error_message=_("Rates and fees cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(upfront_fee_pct__lte=100),
+                name="product_upfront_fee_at_most_100",
+                violation_error_message=_("An upfront fee cannot exceed the amount."),
+            ),
+            models.CheckConstraint(
+                condition=Q(interest_free_periods__lt=F("max_term_months")),
+                name="product_free_periods_below_term",
+                violation_error_message=_(
+                    "Interest-free months must be fewer than the maximum term."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(approval_minutes__gte=1),
+                name="product_approval_time_positive",
+                violation_error_message=_("The approval time must be at least a minute."),
+            ),
+            models.CheckConstraint(
+                condition=Q(category__in=ProductCategory.values), name="product_category_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(rate_unit__in=RateUnit.values), name="product_rate_unit_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(repayment_method__in=RepaymentMethod.values),
+                name="product_repayment_method_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ProductStatus.values), name="product_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(apr_max__isnull=False),
+                name="product_published_is_priced",
+                violation_error_message=_("A product must be priced before it is published."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lender} · {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("lenders:product", args=[self.lender.slug, self.slug])
+
+    @property
+    def quoted_price(self) -> pricing.QuotedPrice:
+        return pricing.QuotedPrice(
+            rate_value=self.rate_value,
+            rate_unit=pricing.RateUnit(self.rate_unit),
+            repayment_method=pricing.RepaymentMethod(self.repayment_method),
+            upfront_fee_pct=self.upfront_fee_pct,
+            monthly_fee_pct=self.monthly_fee_pct,
+            interest_free_periods=self.interest_free_periods,
+        )
+
+    def accepts(self, *, amount: Decimal, term_months: int) -> bool:
+        return (
+            self.min_amount <= amount <= self.max_amount
+            and self.min_term_months <= term_months <= self.max_term_months
+        )
+
+
+class ProductTermApr(models.Model):
+    """A product's APR for one term (the highest over its amount range), for ranking."""
+
+    product = models.ForeignKey(LoanProduct, on_delete=models.CASCADE, related_name="term_aprs")
+    term_months = models.PositiveSmallIntegerField()
+    apr = models.DecimalField(**PERCENT)
+
+    class Meta:
+        indexes = [models.Index(fields=["term_months", "apr"], name="term_apr_lookup")]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "term_months"], name="term_apr_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} · {self.term_months} · {self.apr}"

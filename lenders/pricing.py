@@ -1,0 +1,285 @@
+"""The pricing engine: a lender's quoted price → the borrower's schedule, APR and EAR.
+
+Pure money maths, no database. Every price any page, API or later feature shows comes
+from ``build_schedule``. The conventions are DESIGN.md's "Pricing conventions":
+money is Decimal, each component rounded half-up to the cent; rates are in percent.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import math
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+HUNDRED = Decimal("100")
+
+
+class RateUnit(StrEnum):
+    DAILY = "daily"
+    MONTHLY = "monthly"
+    ANNUAL = "annual"
+
+
+class RepaymentMethod(StrEnum):
+    EQUAL_INSTALLMENT = "equal_installment"
+    EQUAL_PRINCIPAL = "equal_principal"
+    INTEREST_ONLY = "interest_only"
+    BULLET = "bullet"
+    FLAT_FEE = "flat_fee"
+
+
+@dataclass(frozen=True)
+class QuotedPrice:
+    """A product's price as the lender quotes it (percentages in percent)."""
+
+    rate_value: Decimal
+    rate_unit: RateUnit
+    repayment_method: RepaymentMethod
+    upfront_fee_pct: Decimal = ZERO
+    monthly_fee_pct: Decimal = ZERO
+    interest_free_periods: int = 0
+
+    @property
+    def periodic_rate(self) -> Decimal:
+        """The monthly rate as a fraction (not percent), unrounded."""
+        value = Decimal(self.rate_value) / HUNDRED
+        if self.rate_unit == RateUnit.DAILY:
+            return value * 365 / 12
+        if self.rate_unit == RateUnit.ANNUAL:
+            return value / 12
+        return value
+
+
+@dataclass(frozen=True)
+class Installment:
+    n: int
+    due: datetime.date
+    principal: Decimal
+    interest: Decimal
+    fee: Decimal
+    payment: Decimal
+    balance: Decimal
+
+
+@dataclass(frozen=True)
+class Schedule:
+    price: QuotedPrice
+    amount: Decimal
+    term_months: int
+    start: datetime.date
+    upfront_fee: Decimal
+    installments: tuple[Installment, ...]
+    apr: Decimal
+    ear: Decimal
+
+    @property
+    def total_interest(self) -> Decimal:
+        return sum((i.interest for i in self.installments), ZERO)
+
+    @property
+    def total_fees(self) -> Decimal:
+        return self.upfront_fee + sum((i.fee for i in self.installments), ZERO)
+
+    @property
+    def total_repayment(self) -> Decimal:
+        return sum((i.payment for i in self.installments), ZERO)
+
+    @property
+    def first_payment(self) -> Decimal:
+        return self.installments[0].payment
+
+    @property
+    def net_disbursed(self) -> Decimal:
+        return self.amount - self.upfront_fee
+
+    @property
+    def total_cost(self) -> Decimal:
+        """What the loan costs beyond the principal: interest and every fee."""
+        return self.total_interest + self.total_fees
+
+    def as_dict(self) -> dict:
+        """The schedule.json contract: money and percentages as strings."""
+        price = self.price
+        return {
+            "amount": str(self.amount),
+            "term_months": self.term_months,
+            "start": self.start.isoformat(),
+            "repayment_method": str(price.repayment_method),
+            "rate": {"value": str(price.rate_value), "unit": str(price.rate_unit)},
+            "upfront_fee_pct": str(price.upfront_fee_pct),
+            "monthly_fee_pct": str(price.monthly_fee_pct),
+            "interest_free_periods": price.interest_free_periods,
+            "apr": str(self.apr),
+            "ear": str(self.ear),
+            "total_interest": str(self.total_interest),
+            "total_fees": str(self.total_fees),
+            "total_repayment": str(self.total_repayment),
+            "installments": [
+                {
+                    "n": i.n,
+                    "due": i.due.isoformat(),
+                    "principal": str(i.principal),
+                    "interest": str(i.interest),
+                    "fee": str(i.fee),
+                    "payment": str(i.payment),
+                    "balance": str(i.balance),
+                }
+                for i in self.installments
+            ],
+        }
+
+
+def money(value: Decimal) -> Decimal:
+    """Round one money component half-up to the cent."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def add_months(start: datetime.date, months: int) -> datetime.date:
+    """The same day of month ``months`` later, clamped to the month's end."""
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    day = min(start.day, calendar.monthrange(year, month)[1])
+    return datetime.date(year, month, day)
+
+
+def _rows(price: QuotedPrice, amount: Decimal, n: int) -> list[tuple[Decimal, Decimal, Decimal]]:
+    """(principal, interest, fee) per period, before interest-free waivers."""
+    r = price.periodic_rate
+    method = price.repayment_method
+    period_fee = money(amount * price.monthly_fee_pct / HUNDRED)
+    rows: list[tuple[Decimal, Decimal, Decimal]] = []
+    if method == RepaymentMethod.BULLET:
+        bullet_fee = money(amount * price.monthly_fee_pct / HUNDRED * n)
+        return [(amount, money(amount * r * n), bullet_fee)]
+    if method == RepaymentMethod.EQUAL_INSTALLMENT:
+        if r == 0:
+            level = money(amount / n)
+        else:
+            growth = (1 + r) ** n
+            level = money(amount * r * growth / (growth - 1))
+        balance = amount
+        for i in range(1, n + 1):
+            interest = money(balance * r)
+            principal = balance if i == n else min(level - interest, balance)
+            rows.append((principal, interest, period_fee))
+            balance -= principal
+        return rows
+    # equal_principal, interest_only and flat_fee repay principal on a fixed plan.
+    if method == RepaymentMethod.INTEREST_ONLY:
+        plan = [ZERO] * (n - 1) + [amount]
+    else:
+        part = money(amount / n)
+        plan = [part] * (n - 1) + [amount - part * (n - 1)]
+    balance = amount
+    for principal in plan:
+        if method == RepaymentMethod.FLAT_FEE:
+            rows.append((principal, ZERO, period_fee + money(amount * r)))
+        elif method == RepaymentMethod.INTEREST_ONLY:
+            rows.append((principal, money(amount * r), period_fee))
+        else:
+            rows.append((principal, money(balance * r), period_fee))
+        balance -= principal
+    return rows
+
+
+def _waive(price: QuotedPrice, amount: Decimal, n: int, rows: list) -> list:
+    """Apply the interest-free periods: interest (or the flat rate fee) of the first k."""
+    k = price.interest_free_periods
+    if not k:
+        return rows
+    method = price.repayment_method
+    if method == RepaymentMethod.BULLET:
+        principal, _interest, fee = rows[0]
+        return [(principal, money(amount * price.periodic_rate * max(n - k, 0)), fee)]
+    if method == RepaymentMethod.FLAT_FEE:
+        rate_fee = money(amount * price.periodic_rate)
+        return [
+            (p, i, f - rate_fee if index < k else f) for index, (p, i, f) in enumerate(rows)
+        ]
+    return [(p, ZERO if index < k else i, f) for index, (p, i, f) in enumerate(rows)]
+
+
+def build_schedule(
+    price: QuotedPrice, *, amount: Decimal, term_months: int, start: datetime.date
+) -> Schedule:
+    """The full repayment schedule of ``amount`` over ``term_months`` from ``start``."""
+    if amount <= 0 or term_months < 1:
+        raise ValueError("amount must be positive and the term at least one month")
+    amount = money(Decimal(amount))
+    n = term_months
+    rows = _waive(price, amount, n, _rows(price, amount, n))
+    installments = []
+    balance = amount
+    months = [n] if price.repayment_method == RepaymentMethod.BULLET else range(1, n + 1)
+    for index, (month, (principal, interest, fee)) in enumerate(zip(months, rows, strict=True)):
+        balance -= principal
+        installments.append(
+            Installment(
+                n=index + 1,
+                due=add_months(start, month),
+                principal=principal,
+                interest=interest,
+                fee=fee,
+                payment=principal + interest + fee,
+                balance=balance,
+            )
+        )
+    upfront_fee = money(amount * price.upfront_fee_pct / HUNDRED)
+    flows = [(0, amount - upfront_fee)] + [
+        (month, -inst.payment) for month, inst in zip(months, installments, strict=True)
+    ]
+    irr = monthly_irr(flows)
+    return Schedule(
+        price=price,
+        amount=amount,
+        term_months=n,
+        start=start,
+        upfront_fee=upfront_fee,
+        installments=tuple(installments),
+        apr=_percent(irr * 12),
+        ear=_percent((1 + irr) ** 12 - 1),
+    )
+
+
+def _percent(fraction: float) -> Decimal:
+    return (Decimal(repr(fraction)) * HUNDRED).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def monthly_irr(flows: list[tuple[int, Decimal]]) -> float:
+    """The monthly internal rate of return of (month, amount) cash flows.
+
+    A rate is not money, so it is solved in binary floating point (Newton's method,
+    falling back to bisection), precise to far below the 0.01 % that APR shows.
+    """
+    cash = [(t, float(v)) for t, v in flows]
+
+    def npv(rate: float) -> float:
+        return sum(v * (1 + rate) ** -t for t, v in cash)
+
+    def slope(rate: float) -> float:
+        return sum(-t * v * (1 + rate) ** (-t - 1) for t, v in cash)
+
+    rate = 0.01
+    for _ in range(50):
+        value, d = npv(rate), slope(rate)
+        if d == 0 or not math.isfinite(value):
+            break
+        step = value / d
+        rate -= step
+        if rate <= -0.99:
+            break
+        if abs(step) < 1e-13:
+            return rate
+    low, high = -0.99, 10.0
+    for _ in range(200):
+        mid = (low + high) / 2
+        if npv(mid) > 0:
+            high = mid
+        else:
+            low = mid
+    return (low + high) / 2

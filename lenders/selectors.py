@@ -1,0 +1,86 @@
+"""Reads of lenders and products: only published products of active lenders reach borrowers."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet
+
+from .models import Lender, LoanProduct
+
+CATALOGUE_VERSION_KEY = "lenders:catalogue-version"
+
+
+class Sort:
+    APR = "apr"
+    AMOUNT = "amount"
+    SPEED = "speed"
+
+
+@dataclass(frozen=True)
+class CatalogueFilters:
+    amount: Decimal | None = None
+    term_months: int | None = None
+    category: str = ""
+    lender_kind: str = ""
+    max_apr: Decimal | None = None
+    repayment_method: str = ""
+    sort: str = Sort.APR
+
+
+def catalogue_version() -> str:
+    """Changes whenever a product or lender changes; part of every cached fragment's key."""
+    return cache.get_or_set(CATALOGUE_VERSION_KEY, "0", None)
+
+
+def published_products() -> QuerySet[LoanProduct]:
+    return LoanProduct.objects.filter(
+        status=LoanProduct.Status.PUBLISHED, lender__status=Lender.Status.ACTIVE
+    ).select_related("lender")
+
+
+def catalogue_products(*, filters: CatalogueFilters) -> QuerySet[LoanProduct]:
+    """Published offers that fit the filters, cheapest true cost first by default.
+
+    With a term, ranking and the APR ceiling use that term's APR; without one, the
+    product's lowest APR.
+    """
+    products = published_products()
+    if filters.amount is not None:
+        products = products.filter(min_amount__lte=filters.amount, max_amount__gte=filters.amount)
+    apr = F("apr_min")
+    if filters.term_months is not None:
+        products = products.filter(
+            min_term_months__lte=filters.term_months, max_term_months__gte=filters.term_months
+        ).annotate(
+            term_rate=FilteredRelation(
+                "term_aprs", condition=Q(term_aprs__term_months=filters.term_months)
+            ),
+            term_apr=F("term_rate__apr"),
+        )
+        apr = F("term_apr")
+    if filters.category:
+        products = products.filter(category=filters.category)
+    if filters.lender_kind:
+        products = products.filter(lender__kind=filters.lender_kind)
+    if filters.repayment_method:
+        products = products.filter(repayment_method=filters.repayment_method)
+    if filters.max_apr is not None:
+        products = products.alias(ranked_apr=apr).filter(ranked_apr__lte=filters.max_apr)
+    order = {
+        Sort.APR: [apr.asc(nulls_last=True)],
+        Sort.AMOUNT: [F("max_amount").desc()],
+        Sort.SPEED: [F("approval_minutes").asc()],
+    }[filters.sort]
+    return products.order_by(*order, "lender__name", "name", "pk")
+
+
+def product_for_borrowers(*, lender_slug: str, product_slug: str) -> LoanProduct:
+    """A published product of an active lender; raises ``LoanProduct.DoesNotExist`` otherwise."""
+    return published_products().get(lender__slug=lender_slug, slug=product_slug)
+
+
+def category_counts() -> dict[str, int]:
+    """How many products borrowers can see in each category."""
+    rows = published_products().values("category").annotate(n=Count("pk")).order_by()
+    return {row["category"]: row["n"] for row in rows}

@@ -1,0 +1,104 @@
+"""Every write to lenders and products, so that derived prices and caches stay true."""
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import pricing
+from .exceptions import AprAboveCap, InvalidProductStatus
+from .models import Lender, LoanProduct, ProductTermApr
+from .selectors import CATALOGUE_VERSION_KEY
+
+
+def invalidate_catalogue() -> None:
+    """Make every cached catalogue and product fragment stale (after the write commits)."""
+    transaction.on_commit(
+        lambda: cache.set(CATALOGUE_VERSION_KEY, uuid.uuid4().hex, None), robust=True
+    )
+
+
+def term_aprs(product: LoanProduct) -> dict[int, Decimal]:
+    """The APR of every allowed term: the highest over the amount range's two ends.
+
+    APR does not depend on the amount except through cent rounding, so the two ends
+    bound it; pages rank by these and price each request afresh.
+    """
+    price = product.quoted_price
+    start = timezone.localdate()
+    amounts = {product.min_amount, product.max_amount}
+    return {
+        term: max(
+            pricing.build_schedule(price, amount=amount, term_months=term, start=start).apr
+            for amount in amounts
+        )
+        for term in range(product.min_term_months, product.max_term_months + 1)
+    }
+
+
+def _check_cap(product: LoanProduct) -> None:
+    cap = settings.PLATFORM_MAX_APR
+    if product.apr_max is not None and product.apr_max > cap:
+        raise AprAboveCap(product_name=product.name, apr=product.apr_max, cap=cap)
+
+
+@transaction.atomic
+def save_product(*, product: LoanProduct) -> LoanProduct:
+    """Create or update a product and reprice its whole range.
+
+    A published product whose new price breaks the platform's APR cap is refused.
+    """
+    aprs = term_aprs(product)
+    product.apr_min, product.apr_max = min(aprs.values()), max(aprs.values())
+    if product.status == LoanProduct.Status.PUBLISHED:
+        _check_cap(product)
+    product.save()
+    ProductTermApr.objects.filter(product=product).delete()
+    ProductTermApr.objects.bulk_create(
+        ProductTermApr(product=product, term_months=term, apr=apr) for term, apr in aprs.items()
+    )
+    invalidate_catalogue()
+    return product
+
+
+@transaction.atomic
+def publish_product(*, product: LoanProduct) -> LoanProduct:
+    """Show a product to borrowers, unless its APR anywhere in its range is above the cap."""
+    product = LoanProduct.objects.select_for_update().get(pk=product.pk)
+    if product.status == LoanProduct.Status.PUBLISHED:
+        return product
+    _check_cap(product)
+    product.status = LoanProduct.Status.PUBLISHED
+    product.published_at = timezone.now()
+    product.save(update_fields=["status", "published_at", "updated_at"])
+    invalidate_catalogue()
+    return product
+
+
+@transaction.atomic
+def pause_product(*, product: LoanProduct) -> LoanProduct:
+    """Take a published product off the site; it can be published again later."""
+    product = LoanProduct.objects.select_for_update().get(pk=product.pk)
+    if product.status == LoanProduct.Status.PAUSED:
+        return product
+    if product.status != LoanProduct.Status.PUBLISHED:
+        raise InvalidProductStatus(
+            _("Only a published product can be paused; %(product)s is %(status)s.")
+            % {"product": product.name, "status": product.get_status_display()}
+        )
+    product.status = LoanProduct.Status.PAUSED
+    product.save(update_fields=["status", "updated_at"])
+    invalidate_catalogue()
+    return product
+
+
+@transaction.atomic
+def save_lender(*, lender: Lender) -> Lender:
+    """Create or update a lender (its status decides whether its products are shown)."""
+    lender.save()
+    invalidate_catalogue()
+    return lender

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LoanmarketConfig(AppConfig):
+    name = "loanmarket"
+    verbose_name = "LoanMarket"
