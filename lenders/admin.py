@@ -25,7 +25,25 @@ class LoanProductAdminForm(forms.ModelForm):
 
     class Meta:
         model = LoanProduct
-        fields = "__all__"
+        fields = (
+            "lender",
+            "name",
+            "slug",
+            "category",
+            "description",
+            "min_amount",
+            "max_amount",
+            "min_term_months",
+            "max_term_months",
+            "rate_value",
+            "rate_unit",
+            "repayment_method",
+            "upfront_fee_pct",
+            "monthly_fee_pct",
+            "interest_free_periods",
+            "early_repayment_terms",
+            "approval_minutes",
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -85,7 +103,13 @@ class LenderAdmin(admin.ModelAdmin):
 @admin.register(LoanProduct)
 class LoanProductAdmin(admin.ModelAdmin):
     list_display = (
-        "name", "lender", "category", "repayment_method", "apr_range", "status", "updated_at",
+        "name",
+        "lender",
+        "category",
+        "repayment_method",
+        "apr_range",
+        "status",
+        "updated_at",
     )
     list_filter = ("status", "category", "repayment_method", "rate_unit", "lender__kind", "lender")
     search_fields = ("name", "slug", "lender__name")
@@ -96,13 +120,20 @@ class LoanProductAdmin(admin.ModelAdmin):
     actions = ["publish", "pause"]
     fieldsets = (
         (None, {"fields": ("lender", "name", "slug", "category", "description")}),
-        (_("Range"), {"fields": ("min_amount", "max_amount", "min_term_months", "max_term_months")}),
+        (
+            _("Range"),
+            {"fields": ("min_amount", "max_amount", "min_term_months", "max_term_months")},
+        ),
         (
             _("Quoted price"),
             {
                 "fields": (
-                    "rate_value", "rate_unit", "repayment_method", "upfront_fee_pct",
-                    "monthly_fee_pct", "interest_free_periods",
+                    "rate_value",
+                    "rate_unit",
+                    "repayment_method",
+                    "upfront_fee_pct",
+                    "monthly_fee_pct",
+                    "interest_free_periods",
                 )
             },
         ),

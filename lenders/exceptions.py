@@ -4,7 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class LenderError(Exception):
-    """A business rule of the lenders domain was broken; ``code`` is stable, ``message`` is for people."""
+    """A business rule of the lenders domain was broken.
+
+    ``code`` is stable for machines; ``message`` is for people.
+    """
 
     code = "lender_error"
 

@@ -133,7 +133,8 @@ class CalculatorForm(forms.Form):
 
     def clean_start(self) -> datetime.date | None:
         start = self.cleaned_data["start"]
-        if start is not None and not datetime.date(2000, 1, 1) <= start <= datetime.date(2100, 1, 1):
+        earliest, latest = datetime.date(2000, 1, 1), datetime.date(2100, 1, 1)
+        if start is not None and not earliest <= start <= latest:
             raise forms.ValidationError(
                 _("Choose a start date between 2000 and 2100."), code="out_of_range"
             )

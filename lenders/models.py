@@ -107,6 +107,8 @@ class LoanProduct(models.Model):
 
     Category = ProductCategory
     Status = ProductStatus
+    RateUnit = RateUnit
+    RepaymentMethod = RepaymentMethod
 
     lender = models.ForeignKey(
         Lender, on_delete=models.PROTECT, related_name="products", verbose_name=_("lender")
@@ -131,20 +133,18 @@ class LoanProduct(models.Model):
         _("repayment method"), max_length=20, choices=RepaymentMethod.choices
     )
     upfront_fee_pct = models.DecimalField(
-        _("upfront fee (% of amount)"),
+        _("upfront fee (percent of the amount)"),
         **PERCENT,
         default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
     )
     monthly_fee_pct = models.DecimalField(
-        _("monthly guarantee or service fee (% of amount)"),
+        _("monthly guarantee or service fee (percent of the amount)"),
         **PERCENT,
         default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0"))],
     )
-    interest_free_periods = models.PositiveSmallIntegerField(
-        _("interest-free months"), default=0
-    )
+    interest_free_periods = models.PositiveSmallIntegerField(_("interest-free months"), default=0)
     early_repayment_terms = models.TextField(_("early repayment terms"), blank=True)
     approval_minutes = models.PositiveIntegerField(
         _("typical approval time (minutes)"), validators=[MinValueValidator(1)]

@@ -198,9 +198,7 @@ def _waive(price: QuotedPrice, amount: Decimal, n: int, rows: list) -> list:
         return [(principal, money(amount * price.periodic_rate * max(n - k, 0)), fee)]
     if method == RepaymentMethod.FLAT_FEE:
         rate_fee = money(amount * price.periodic_rate)
-        return [
-            (p, i, f - rate_fee if index < k else f) for index, (p, i, f) in enumerate(rows)
-        ]
+        return [(p, i, f - rate_fee if index < k else f) for index, (p, i, f) in enumerate(rows)]
     return [(p, ZERO if index < k else i, f) for index, (p, i, f) in enumerate(rows)]
 
 
@@ -247,7 +245,9 @@ def build_schedule(
 
 
 def _percent(fraction: float) -> Decimal:
-    return (Decimal(repr(fraction)) * HUNDRED).quantize(CENT, rounding=ROUND_HALF_UP)
+    value = (Decimal(repr(fraction)) * HUNDRED).quantize(CENT, rounding=ROUND_HALF_UP)
+    # A zero-cost loan's float IRR can land a hair below 0; show "0.00", never "-0.00".
+    return value if value else ZERO
 
 
 def monthly_irr(flows: list[tuple[int, Decimal]]) -> float:

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from . import quotes, selectors
-from .forms import CatalogueFilterForm, CalculatorForm, QuickRequestForm
+from .forms import CalculatorForm, CatalogueFilterForm, QuickRequestForm
 from .models import LoanProduct
 
 PAGE_SIZE = 20
@@ -31,7 +31,8 @@ def _cached(request: HttpRequest, name: str, build: Callable[[], dict]) -> dict:
     """``build()``'s result for this page, query string, language and catalogue version."""
     query = sorted(request.GET.lists())
     raw = repr((name, query, get_language(), timezone.localdate().isoformat()))
-    key = "page:%s:%s" % (selectors.catalogue_version(), hashlib.sha256(raw.encode()).hexdigest())
+    digest = hashlib.sha256(raw.encode()).hexdigest()
+    key = f"page:{selectors.catalogue_version()}:{digest}"
     payload = cache.get(key)
     if payload is None:
         payload = build()
@@ -47,7 +48,8 @@ def home(request: HttpRequest) -> HttpResponse:
             {"value": value, "label": label, "count": counts.get(value, 0)}
             for value, label in LoanProduct.Category.choices
         ]
-        cheapest = list(selectors.catalogue_products(filters=selectors.CatalogueFilters())[:3])
+        example_term = selectors.CatalogueFilters(term_months=quotes.REPRESENTATIVE_TERM)
+        cheapest = list(selectors.catalogue_products(filters=example_term)[:3])
         today = timezone.localdate()
         context = {
             "form": QuickRequestForm(initial={"amount": 10000, "term": 12}),

@@ -7,10 +7,10 @@ DEBUG = False
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
 DATABASES = {
     "default": env.db(
-        "DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/loanmarket"
+        "DATABASE_URL", default="postgres://postgres:postgres@127.0.0.1:5432/loanmarket"
     )
 }
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/15")
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -19,3 +19,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Static files come from the finders; nothing is collected for tests.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True

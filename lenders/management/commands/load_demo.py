@@ -23,5 +23,7 @@ class Command(BaseCommand):
                 user.set_password(DEMO_PASSWORD)
                 user.save(update_fields=["password"])
         self.stdout.write(
-            "Demo data: {lenders} lenders, {products} products ({changed} changed).".format(**result)
+            "Demo data: {lenders} lenders, {products} products ({changed} changed).".format(
+                **result
+            )
         )
