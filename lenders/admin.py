@@ -7,6 +7,7 @@ status changes of products go through the publish and pause actions only.
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -88,6 +89,7 @@ class LenderAdmin(admin.ModelAdmin):
     search_fields = ("name", "slug", "licence_number")
     prepopulated_fields = {"slug": ("name",)}
     inlines = [LoanProductInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_model(self, request, obj, form, change) -> None:
         services.save_lender(lender=obj)

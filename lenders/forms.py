@@ -19,7 +19,7 @@ def _amount_field(**kwargs) -> forms.DecimalField:
         max_value=MAX_AMOUNT,
         max_digits=12,
         decimal_places=2,
-        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "100"}),
+        widget=forms.NumberInput(attrs={"inputmode": "decimal"}),
         **kwargs,
     )
 
@@ -61,7 +61,7 @@ class CatalogueFilterForm(forms.Form):
         max_value=Decimal("1000"),
         max_digits=7,
         decimal_places=2,
-        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.5"}),
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
     )
     method = forms.ChoiceField(
         label=_("Repayment method"),

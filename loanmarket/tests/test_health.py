@@ -1,0 +1,36 @@
+import pytest
+
+from loanmarket.celery import app as celery_app
+
+pytestmark = pytest.mark.django_db
+
+
+def test_health_check_reports_database_and_broker(client):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"
+    assert response.json()["broker"] == "ok"
+    assert response["Cache-Control"].startswith("max-age=0")
+
+
+def test_health_check_is_503_when_the_broker_is_down(client, monkeypatch):
+    """Nothing listens on port 9 of loopback: the broker is unreachable."""
+    monkeypatch.setattr(celery_app.conf, "broker_url", "redis://127.0.0.1:9/0")
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "unavailable",
+        "database": "ok",
+        "broker": "unreachable",
+        "worker_heartbeat": None,
+    }
+
+
+def test_robots_txt_keeps_crawlers_out_of_private_areas(client):
+    response = client.get("/robots.txt")
+
+    assert response["Content-Type"].startswith("text/plain")
+    assert "Disallow: /admin/" in response.content.decode()
