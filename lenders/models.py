@@ -178,9 +178,9 @@ class LoanProduct(models.Model):
                 violation_error_message=_("This lender already has a product with this slug."),
             ),
             models.CheckConstraint(
-                condition=Q(min_amount__gt=0),
-                name="product_min_amount_positive",
-                violation_error_message=_("The minimum amount must be more than zero."),
+                condition=Q(min_amount__gte=100),
+                name="product_min_amount_at_least_100",
+                violation_error_message=_("The minimum amount is at least ¥100."),
             ),
             models.CheckConstraint(
                 condition=Q(min_amount__lte=F("max_amount")),

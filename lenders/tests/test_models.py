@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
     ("field", "value"),
     [
         ("min_amount", Decimal("60000")),  # above max_amount
-        ("min_amount", Decimal("0")),
+        ("min_amount", Decimal("99.99")),  # no loan this small: cent rounding would break
         ("min_term_months", 30),  # above max_term_months
         ("rate_value", Decimal("-0.01")),
         ("monthly_fee_pct", Decimal("-1")),
