@@ -50,9 +50,15 @@ messages: $(VENV)/.installed-dev
 	$(PY) manage.py compilemessages --ignore=.venv
 
 ## make bench: production settings under gunicorn on PostgreSQL, driven by wrk.
+BENCH_DATABASE_URL ?= postgres://postgres:postgres@127.0.0.1:5432/loanmarket_bench
 bench: $(VENV)/.installed-dev
 	scripts/ensure-services
-	$(PY) manage.py bench_site --products 5000 --duration 15
+	psql "$(BENCH_DATABASE_URL)" -qAtc "select 1" >/dev/null 2>&1 || \
+		createdb "$$(basename $(BENCH_DATABASE_URL))" --maintenance-db="$(dir $(BENCH_DATABASE_URL))postgres"
+	DJANGO_SETTINGS_MODULE=loanmarket.settings.test DATABASE_URL=$(BENCH_DATABASE_URL) \
+		$(PY) manage.py migrate --noinput -v0
+	DJANGO_SETTINGS_MODULE=loanmarket.settings.test DATABASE_URL=$(BENCH_DATABASE_URL) \
+		$(PY) manage.py bench_site --products 5000 --duration 15
 
 clean:
 	rm -rf var

@@ -3,7 +3,6 @@
 Also the generated products that benchmarks add on top of them.
 """
 
-import contextlib
 import random
 from decimal import Decimal
 
@@ -139,22 +138,26 @@ def load_demo() -> dict[str, int]:
 def create_bench_products(*, count: int, seed: int = 7) -> int:
     """Add published generated products (``bench-*``) until there are ``count`` of them."""
     rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
-    lenders = list(Lender.objects.filter(status=Lender.Status.ACTIVE))
+    lenders = list(Lender.objects.filter(status=Lender.Status.ACTIVE).order_by("pk"))
     existing = LoanProduct.objects.filter(slug__startswith="bench-").count()
-    for index in range(existing, count):
-        _lender_slug, *row = rng.choice(PRODUCTS[:-1])
-        lender = lenders[index % len(lenders)]
-        name, _slug, category, low, high, t_low, t_high, rate_value, *rest = row
-        factor = D(rng.randint(80, 120)) / 100
-        product = LoanProduct(
-            lender=lender, slug=f"bench-{index}", name=f"{name} #{index}",
-            **dict(zip(PRODUCT_FIELDS, [
-                category, D(low), D(high), t_low, t_high,
-                (D(rate_value) * factor).quantize(D("0.0001")), *rest,
-            ], strict=True)),
-        )
-        with transaction.atomic():
-            services.save_product(product=product)
-            with contextlib.suppress(AprAboveCap):
-                services.publish_product(product=product)
+    for batch_start in range(existing, count, 500):
+        batch = []
+        for index in range(batch_start, min(batch_start + 500, count)):
+            _lender_slug, name, _slug, *values = rng.choice(PRODUCTS[:-1])
+            fields = dict(zip(PRODUCT_FIELDS, values, strict=True))
+            for key in ("min_amount", "max_amount", "upfront_fee_pct", "monthly_fee_pct"):
+                fields[key] = D(fields[key])
+            fields["rate_value"] = (D(fields["rate_value"]) * rng.randint(80, 120) / 100).quantize(
+                D("0.0001")
+            )
+            batch.append(
+                LoanProduct(
+                    lender=lenders[index % len(lenders)],
+                    slug=f"bench-{index}",
+                    name=f"{name} #{index}",
+                    early_repayment_terms=EARLY_REPAYMENT,
+                    **fields,
+                )
+            )
+        services.import_products(products=batch, publish=True)
     return count

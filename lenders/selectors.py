@@ -1,5 +1,6 @@
 """Reads of lenders and products: only published products of active lenders reach borrowers."""
 
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -29,8 +30,11 @@ class CatalogueFilters:
 
 
 def catalogue_version() -> str:
-    """Changes whenever a product or lender changes; part of every cached fragment's key."""
-    return cache.get_or_set(CATALOGUE_VERSION_KEY, "0", None)
+    """Changes whenever a product or lender changes; part of every cached page's key.
+
+    A fresh cache starts a fresh version, so nothing cached before it can be served.
+    """
+    return cache.get_or_set(CATALOGUE_VERSION_KEY, lambda: uuid.uuid4().hex, None)
 
 
 def published_products() -> QuerySet[LoanProduct]:

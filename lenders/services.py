@@ -66,6 +66,32 @@ def save_product(*, product: LoanProduct) -> LoanProduct:
 
 
 @transaction.atomic
+def import_products(*, products: list[LoanProduct], publish: bool) -> list[LoanProduct]:
+    """Create many new products at once, each priced; with ``publish``, those under the cap
+    are published and the rest are left pending review."""
+    rows = []
+    now = timezone.now()
+    for product in products:
+        aprs = term_aprs(product)
+        product.apr_min, product.apr_max = min(aprs.values()), max(aprs.values())
+        if publish:
+            publishable = product.apr_max <= settings.PLATFORM_MAX_APR
+            product.status = (
+                LoanProduct.Status.PUBLISHED if publishable else LoanProduct.Status.PENDING_REVIEW
+            )
+            product.published_at = now if publishable else None
+        rows.append(aprs)
+    LoanProduct.objects.bulk_create(products)
+    ProductTermApr.objects.bulk_create(
+        ProductTermApr(product=product, term_months=term, apr=apr)
+        for product, aprs in zip(products, rows, strict=True)
+        for term, apr in aprs.items()
+    )
+    invalidate_catalogue()
+    return products
+
+
+@transaction.atomic
 def publish_product(*, product: LoanProduct) -> LoanProduct:
     """Show a product to borrowers, unless its APR anywhere in its range is above the cap."""
     product = LoanProduct.objects.select_for_update().get(pk=product.pk)

@@ -1,43 +1,23 @@
 """Borrower-facing pages of the catalogue. Everything here is public and read-only.
 
-The main content of each page depends only on its query string, the language and the
-catalogue's version, so it is rendered once and cached (``_cached``); any product or
-lender change bumps the version. The layout around it (with its CSRF token) is rendered
-per request.
+Each page depends only on its query string, the language and the catalogue's version, so
+it is rendered once and cached (``pagecache``); the calculator and filters answer htmx
+requests with just the part that changes.
 """
 
-import hashlib
-from collections.abc import Callable
-
-from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from . import quotes, selectors
 from .forms import CalculatorForm, CatalogueFilterForm, QuickRequestForm
 from .models import LoanProduct
+from .pagecache import cached_payload, page_response, render_page
 
 PAGE_SIZE = 20
-
-
-def _cached(request: HttpRequest, name: str, build: Callable[[], dict]) -> dict:
-    """``build()``'s result for this page, query string, language and catalogue version."""
-    query = sorted(request.GET.lists())
-    raw = repr((name, query, get_language(), timezone.localdate().isoformat()))
-    digest = hashlib.sha256(raw.encode()).hexdigest()
-    key = f"page:{selectors.catalogue_version()}:{digest}"
-    payload = cache.get(key)
-    if payload is None:
-        payload = build()
-        cache.set(key, payload, settings.CATALOGUE_CACHE_SECONDS)
-    return payload
 
 
 @require_GET
@@ -56,9 +36,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "categories": categories,
             "cheapest": [(p, quotes.representative_quote(p, start=today)) for p in cheapest],
         }
-        return {"main": render_to_string("lenders/_home.html", context)}
+        return {"page": render_page(request, "lenders/home.html", context)}
 
-    return render(request, "lenders/home.html", _cached(request, "home", build))
+    return page_response(request, cached_payload(request, "home", build)["page"])
 
 
 @require_GET
@@ -89,14 +69,14 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         query.pop("page", None)
         context = {"form": form, "page": page, "rows": rows, "query": query.urlencode()}
         return {
-            "main": render_to_string("lenders/_catalogue.html", context),
+            "page": render_page(request, "lenders/catalogue.html", context),
             "results": render_to_string("lenders/_results.html", context),
         }
 
-    payload = _cached(request, "catalogue", build)
+    payload = cached_payload(request, "catalogue", build)
     if request.htmx:
         return HttpResponse(payload["results"])
-    return render(request, "lenders/catalogue.html", payload)
+    return page_response(request, payload["page"])
 
 
 def _product_or_404(lender_slug: str, product_slug: str) -> LoanProduct:
@@ -124,15 +104,14 @@ def product_detail(request: HttpRequest, lender_slug: str, product_slug: str) ->
         schedule = quotes.quote(product, amount=amount, term_months=term, start=start)
         context = {"product": product, "lender": product.lender, "form": form, "schedule": schedule}
         return {
-            "title": str(product),
-            "main": render_to_string("lenders/_product.html", context),
+            "page": render_page(request, "lenders/product.html", context),
             "results": render_to_string("lenders/_schedule.html", context),
         }
 
-    payload = _cached(request, f"product:{lender_slug}:{product_slug}", build)
+    payload = cached_payload(request, f"product:{lender_slug}:{product_slug}", build)
     if request.htmx:
         return HttpResponse(payload["results"])
-    return render(request, "lenders/product.html", payload)
+    return page_response(request, payload["page"])
 
 
 @require_GET
@@ -156,7 +135,7 @@ def schedule_json(request: HttpRequest, lender_slug: str, product_slug: str) -> 
         )
         return {"status": 200, "body": schedule.as_dict()}
 
-    payload = _cached(request, f"schedule:{lender_slug}:{product_slug}", build)
+    payload = cached_payload(request, f"schedule:{lender_slug}:{product_slug}", build)
     return JsonResponse(
         payload["body"], status=payload["status"], json_dumps_params={"ensure_ascii": False}
     )
