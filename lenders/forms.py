@@ -34,14 +34,26 @@ def _term_field(**kwargs) -> forms.IntegerField:
     )
 
 
-class QuickRequestForm(forms.Form):
+class AccessibleForm(forms.Form):
+    """Marks each invalid field for assistive technology and ties it to its error message."""
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs.update(
+                    {"aria-invalid": "true", "aria-describedby": f"{self[name].auto_id}_error"}
+                )
+
+
+class QuickRequestForm(AccessibleForm):
     """The home page's "how much, for how long" question; it leads into the catalogue."""
 
     amount = _amount_field()
     term = _term_field()
 
 
-class CatalogueFilterForm(forms.Form):
+class CatalogueFilterForm(AccessibleForm):
     amount = _amount_field(required=False)
     term = _term_field(required=False)
     category = forms.ChoiceField(
@@ -78,6 +90,18 @@ class CatalogueFilterForm(forms.Form):
         ],
     )
 
+    PRIMARY = ("amount", "term", "sort")
+
+    def primary_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.PRIMARY]
+
+    def secondary_fields(self) -> list[forms.BoundField]:
+        return [field for field in self if field.name not in self.PRIMARY]
+
+    def refines(self) -> bool:
+        """Whether any of the secondary filters is set or wrong (their panel starts open)."""
+        return any(self.data.get(f.name) or f.errors for f in self.secondary_fields())
+
     def filters(self) -> CatalogueFilters:
         """The filters that are valid; an invalid field is shown as an error and ignored."""
         data = getattr(self, "cleaned_data", {})
@@ -92,7 +116,7 @@ class CatalogueFilterForm(forms.Form):
         )
 
 
-class CalculatorForm(forms.Form):
+class CalculatorForm(AccessibleForm):
     """An amount and term within one product's range (the calculator and schedule.json)."""
 
     amount = _amount_field()

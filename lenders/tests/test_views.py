@@ -124,6 +124,7 @@ def test_catalogue_junk_is_a_visible_form_error_never_a_500(
     assert response.status_code == 200
     assert field in response.context["form"].errors
     assert 'class="field-error"' in rendered(response)
+    assert 'aria-invalid="true"' in rendered(response)
     assert offer_names(response) == ["Daily Loan"]  # the valid filters still apply
 
 
