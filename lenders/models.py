@@ -10,6 +10,8 @@ from . import pricing
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 PERCENT = {"max_digits": 7, "decimal_places": 4}
+APR = {"max_digits": 9, "decimal_places": 2}
+MAX_QUOTED_PERCENT = Decimal("100")
 
 
 class LenderKind(models.TextChoices):
@@ -126,7 +128,9 @@ class LoanProduct(models.Model):
         _("maximum term (months)"), validators=[MinValueValidator(1), MaxValueValidator(360)]
     )
     rate_value = models.DecimalField(
-        _("quoted rate (%)"), **PERCENT, validators=[MinValueValidator(Decimal("0"))]
+        _("quoted rate (%)"),
+        **PERCENT,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(MAX_QUOTED_PERCENT)],
     )
     rate_unit = models.CharField(_("quoted per"), max_length=10, choices=RateUnit.choices)
     repayment_method = models.CharField(
@@ -136,13 +140,13 @@ class LoanProduct(models.Model):
         _("upfront fee (percent of the amount)"),
         **PERCENT,
         default=Decimal("0"),
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("50"))],
     )
     monthly_fee_pct = models.DecimalField(
         _("monthly guarantee or service fee (percent of the amount)"),
         **PERCENT,
         default=Decimal("0"),
-        validators=[MinValueValidator(Decimal("0"))],
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(MAX_QUOTED_PERCENT)],
     )
     interest_free_periods = models.PositiveSmallIntegerField(_("interest-free months"), default=0)
     early_repayment_terms = models.TextField(_("early repayment terms"), blank=True)
@@ -154,8 +158,8 @@ class LoanProduct(models.Model):
     )
     # True cost over the whole range (computed by services.save_product, never typed in):
     # ranking and filtering use them; every figure shown for a request is priced afresh.
-    apr_min = models.DecimalField(_("lowest APR (%)"), **PERCENT, null=True, editable=False)
-    apr_max = models.DecimalField(_("highest APR (%)"), **PERCENT, null=True, editable=False)
+    apr_min = models.DecimalField(_("lowest APR (%)"), **APR, null=True, editable=False)
+    apr_max = models.DecimalField(_("highest APR (%)"), **APR, null=True, editable=False)
     published_at = models.DateTimeField(_("published"), null=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -205,9 +209,16 @@ class LoanProduct(models.Model):
                 violation_error_message=_("Rates and fees cannot be negative."),
             ),
             models.CheckConstraint(
-                condition=Q(upfront_fee_pct__lte=100),
-                name="product_upfront_fee_at_most_100",
-                violation_error_message=_("An upfront fee cannot exceed the amount."),
+                condition=Q(
+                    rate_value__lte=MAX_QUOTED_PERCENT, monthly_fee_pct__lte=MAX_QUOTED_PERCENT
+                ),
+                name="product_rates_at_most_100",
+                violation_error_message=_("No rate or fee above 100% a period is listed."),
+            ),
+            models.CheckConstraint(
+                condition=Q(upfront_fee_pct__lte=50),
+                name="product_upfront_fee_at_most_half",
+                violation_error_message=_("An upfront fee cannot exceed half the amount."),
             ),
             models.CheckConstraint(
                 condition=Q(interest_free_periods__lt=F("max_term_months")),
@@ -270,7 +281,7 @@ class ProductTermApr(models.Model):
 
     product = models.ForeignKey(LoanProduct, on_delete=models.CASCADE, related_name="term_aprs")
     term_months = models.PositiveSmallIntegerField()
-    apr = models.DecimalField(**PERCENT)
+    apr = models.DecimalField(**APR)
 
     class Meta:
         indexes = [models.Index(fields=["term_months", "apr"], name="term_apr_lookup")]

@@ -254,7 +254,9 @@ def monthly_irr(flows: list[tuple[int, Decimal]]) -> float:
     """The monthly internal rate of return of (month, amount) cash flows.
 
     A rate is not money, so it is solved in binary floating point (Newton's method,
-    falling back to bisection), precise to far below the 0.01 % that APR shows.
+    falling back to bisection), precise to far below the 0.01 % that APR shows. A
+    borrower never repays less than they received, so the rate is searched in
+    (-50 %, 100,000 %) a month, which also keeps every power within float range.
     """
     cash = [(t, float(v)) for t, v in flows]
 
@@ -271,11 +273,11 @@ def monthly_irr(flows: list[tuple[int, Decimal]]) -> float:
             break
         step = value / d
         rate -= step
-        if rate <= -0.99:
+        if not -0.5 < rate < 1000:
             break
         if abs(step) < 1e-13:
             return rate
-    low, high = -0.99, 10.0
+    low, high = -0.5, 1000.0
     for _ in range(200):
         mid = (low + high) / 2
         if npv(mid) > 0:

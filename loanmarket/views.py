@@ -2,8 +2,9 @@
 
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -41,6 +42,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "worker_heartbeat": cache.get(HEARTBEAT_KEY),
     }
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    """Browsers ask for /favicon.ico on pages (like the admin) that do not name an icon."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 
 @require_GET

@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
         ("min_term_months", 30),  # above max_term_months
         ("rate_value", Decimal("-0.01")),
         ("monthly_fee_pct", Decimal("-1")),
-        ("upfront_fee_pct", Decimal("101")),
+        ("upfront_fee_pct", Decimal("50.01")),
+        ("rate_value", Decimal("100.01")),
+        ("monthly_fee_pct", Decimal("100.01")),
         ("interest_free_periods", 24),  # not fewer than the maximum term
         ("category", "payday"),
         ("repayment_method", "balloon"),

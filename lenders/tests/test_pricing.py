@@ -513,3 +513,22 @@ def test_a_zero_rate_without_fees_always_shows_0_00(method, unit, amount, term):
     """Given r = 0 and no fees, for any amount and term, then APR and EAR read exactly "0.00"."""
     sched = schedule(method, "0", unit, amount=amount, term=term)
     assert (str(sched.apr), str(sched.ear)) == ("0.00", "0.00")
+
+
+@pytest.mark.parametrize("method", list(RepaymentMethod))
+def test_the_dearest_price_the_database_allows_still_prices_without_error(method):
+    """100 % a day, a 100 % monthly fee and a 50 % upfront fee over 360 months: absurd,
+    never published, but the engine answers with a finite APR instead of overflowing."""
+    price = QuotedPrice(
+        rate_value=Decimal("100"),
+        rate_unit=RateUnit.DAILY,
+        repayment_method=method,
+        upfront_fee_pct=Decimal("50"),
+        monthly_fee_pct=Decimal("100"),
+    )
+
+    for term in (1, 360):
+        schedule = build_schedule(
+            price, amount=Decimal("100"), term_months=term, start=datetime.date(2026, 1, 1)
+        )
+        assert Decimal("0") < schedule.apr < Decimal("9999999.99")

@@ -140,6 +140,15 @@ def test_catalogue_paginates(client):
     assert junk.status_code == 200
 
 
+def test_catalogue_htmx_results_name_the_filters_that_could_not_be_used(client, daily_rate_product):
+    response = client.get(
+        CATALOGUE, {"amount": "lots"}, HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert "Amount (¥): Enter a number." in rendered(response)
+    assert "Daily Loan" in rendered(response)
+
+
 def test_catalogue_answers_htmx_with_the_results_alone(client, daily_rate_product):
     response = client.get(CATALOGUE, {"term": "12"}, HTTP_HX_REQUEST="true")
 

@@ -34,3 +34,10 @@ def test_robots_txt_keeps_crawlers_out_of_private_areas(client):
 
     assert response["Content-Type"].startswith("text/plain")
     assert "Disallow: /admin/" in response.content.decode()
+
+
+def test_favicon_ico_points_at_the_site_icon(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/favicon.svg")
