@@ -4,8 +4,9 @@ Every save goes through ``services`` so that prices are recomputed and caches dr
 status changes of products go through the publish and pause actions only.
 """
 
+import copy
+
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import QuerySet
@@ -14,11 +15,28 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
-from .exceptions import LenderError
+from .exceptions import AprAboveCap, LenderError
 from .models import Lender, LoanProduct
 from .templatetags.money import pct
 
 PRODUCT_READONLY = ("status", "apr_min", "apr_max", "published_at")
+PRODUCT_GROUPS = (
+    (None, ("lender", "name", "slug", "category", "description")),
+    (_("Range"), ("min_amount", "max_amount", "min_term_months", "max_term_months")),
+    (
+        _("Quoted price"),
+        (
+            "rate_value",
+            "rate_unit",
+            "repayment_method",
+            "upfront_fee_pct",
+            "monthly_fee_pct",
+            "interest_free_periods",
+        ),
+    ),
+    (_("Service"), ("early_repayment_terms", "approval_minutes")),
+)
+PRODUCT_EDITABLE = tuple(name for _title, names in PRODUCT_GROUPS for name in names)
 
 
 class LoanProductAdminForm(forms.ModelForm):
@@ -26,44 +44,27 @@ class LoanProductAdminForm(forms.ModelForm):
 
     class Meta:
         model = LoanProduct
-        fields = (
-            "lender",
-            "name",
-            "slug",
-            "category",
-            "description",
-            "min_amount",
-            "max_amount",
-            "min_term_months",
-            "max_term_months",
-            "rate_value",
-            "rate_unit",
-            "repayment_method",
-            "upfront_fee_pct",
-            "monthly_fee_pct",
-            "interest_free_periods",
-            "early_repayment_terms",
-            "approval_minutes",
-        )
+        fields = PRODUCT_EDITABLE
 
     def clean(self):
         cleaned = super().clean()
-        product = self.instance
-        if self.errors or product.status != LoanProduct.Status.PUBLISHED:
+        if self.errors or self.instance.status != LoanProduct.Status.PUBLISHED:
             return cleaned
-        for name, value in cleaned.items():
-            if name in {f.name for f in LoanProduct._meta.concrete_fields}:
-                setattr(product, name, value)
-        highest = max(services.term_aprs(product).values())
-        if highest > settings.PLATFORM_MAX_APR:
+        repriced = copy.copy(self.instance)
+        for name in PRODUCT_EDITABLE:
+            if name in cleaned:
+                setattr(repriced, name, cleaned[name])
+        try:
+            services.check_price_within_cap(product=repriced)
+        except AprAboveCap as exc:
             raise forms.ValidationError(
                 _(
-                    "This product is published: its APR would reach %(apr)s, above the "
-                    "platform's limit of %(cap)s. Pause it first or lower its price."
+                    "This product is published, so it cannot be repriced: %(reason)s "
+                    "Pause it first or lower its price."
                 ),
-                code="apr_above_cap",
-                params={"apr": pct(highest), "cap": pct(settings.PLATFORM_MAX_APR)},
-            )
+                code=exc.code,
+                params={"reason": exc.message},
+            ) from None
         return cleaned
 
 
@@ -121,25 +122,7 @@ class LoanProductAdmin(admin.ModelAdmin):
     form = LoanProductAdminForm
     actions = ["publish", "pause"]
     fieldsets = (
-        (None, {"fields": ("lender", "name", "slug", "category", "description")}),
-        (
-            _("Range"),
-            {"fields": ("min_amount", "max_amount", "min_term_months", "max_term_months")},
-        ),
-        (
-            _("Quoted price"),
-            {
-                "fields": (
-                    "rate_value",
-                    "rate_unit",
-                    "repayment_method",
-                    "upfront_fee_pct",
-                    "monthly_fee_pct",
-                    "interest_free_periods",
-                )
-            },
-        ),
-        (_("Service"), {"fields": ("early_repayment_terms", "approval_minutes")}),
+        *((title, {"fields": names}) for title, names in PRODUCT_GROUPS),
         (_("Status and true cost"), {"fields": PRODUCT_READONLY}),
     )
 

@@ -46,6 +46,14 @@ def _check_cap(product: LoanProduct) -> None:
         raise AprAboveCap(product_name=product.name, apr=product.apr_max, cap=cap)
 
 
+def check_price_within_cap(*, product: LoanProduct) -> None:
+    """Raise ``AprAboveCap`` when this (unsaved) price would exceed the cap anywhere."""
+    cap = settings.PLATFORM_MAX_APR
+    highest = max(term_aprs(product).values())
+    if highest > cap:
+        raise AprAboveCap(product_name=product.name, apr=highest, cap=cap)
+
+
 @transaction.atomic
 def save_product(*, product: LoanProduct) -> LoanProduct:
     """Create or update a product and reprice its whole range.
