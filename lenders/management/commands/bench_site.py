@@ -9,6 +9,7 @@ and p99 latency, errors, and throughput as a ratio of a minimal page of the same
 import json
 import os
 import re
+import secrets
 import socket
 import subprocess
 import sys
@@ -22,7 +23,6 @@ from urllib.parse import quote
 import environ
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.core.management.utils import get_random_secret_key
 from django.db import connection
 from django.utils.module_loading import import_string
 
@@ -199,7 +199,8 @@ class Command(BaseCommand):
             env = {
                 **os.environ,
                 "DJANGO_SETTINGS_MODULE": "loanmarket.settings.production",
-                "SECRET_KEY": get_random_secret_key(),
+                # URL-safe: django-environ would read a key starting with "$" as a reference.
+                "SECRET_KEY": secrets.token_urlsafe(50),
                 "DEBUG": "0",
                 "DATABASE_URL": database_url(settings_dict=connection.settings_dict),
                 "CACHE_URL": cache_url,
