@@ -37,7 +37,9 @@ test: $(VENV)/.installed-dev
 	scripts/ensure-services
 	$(BIN)/ruff check .
 	$(BIN)/pip check
-	DJANGO_SETTINGS_MODULE=loanmarket.settings.test $(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=loanmarket.settings.test \
+		DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5432/postgres \
+		$(PY) manage.py makemigrations --check --dry-run
 	scripts/check-messages
 	$(BIN)/pytest -n 2 --create-db $(PYTEST_ARGS)
 

@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -15,3 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("lenders.urls")),
 ]
+
+if settings.DEBUG:
+    # Uploaded lender logos, in development only; production serves MEDIA_URL from its proxy.
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -2,6 +2,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from lenders import services
@@ -354,3 +355,14 @@ def test_lenders_of_every_kind_are_labelled(client):
 
     for kind in Lender.Kind:
         assert str(kind.label) in html
+
+
+def test_a_lender_logo_shows_on_its_product_pages(client, daily_rate_product, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    lender = daily_rate_product.lender
+    lender.logo.save("jade.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=False)
+    services.save_lender(lender=lender)
+
+    html = rendered(client.get(daily_rate_product.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en"))
+
+    assert f'src="/media/{lender.logo.name}" alt="Jade Bank"' in html
