@@ -6,4 +6,4 @@ class ApplicationsConfig(AppConfig):
     """Borrowers' profiles, matching and applications (built on lenders/)."""
 
     name = "applications"
-    verbose_name = _("Applications")
+    verbose_name = _("Borrowers and applications")

@@ -15,8 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
+from .choices import City, Occupation
 from .exceptions import AprAboveCap, LenderError
-from .models import Lender, LoanProduct
+from .models import EligibilityRules, Lender, LoanProduct
 from .templatetags.money import pct
 
 PRODUCT_READONLY = ("status", "apr_min", "apr_max", "published_at")
@@ -66,6 +67,47 @@ class LoanProductAdminForm(forms.ModelForm):
                 params={"reason": exc.message},
             ) from None
         return cleaned
+
+
+class EligibilityRulesForm(forms.ModelForm):
+    occupations = forms.MultipleChoiceField(
+        label=_("Occupations allowed (none ticked: all)"),
+        choices=Occupation.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    cities = forms.MultipleChoiceField(
+        label=_("Cities served (none ticked: nationwide)"),
+        choices=City.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = EligibilityRules
+        fields = (
+            "min_age",
+            "max_age",
+            "min_monthly_income",
+            "occupations",
+            "min_months_in_job",
+            "cities",
+            "social_insurance_required",
+            "min_business_revenue",
+            "min_years_trading",
+            "max_debt_to_income_pct",
+            "income_multiple",
+            "revenue_multiple",
+        )
+
+
+class EligibilityRulesInline(admin.StackedInline):
+    """A product's eligibility rules, edited in one place: on the product."""
+
+    model = EligibilityRules
+    form = EligibilityRulesForm
+    can_delete = False
+    max_num = 1
 
 
 class LoanProductInline(admin.StackedInline):
@@ -120,6 +162,7 @@ class LoanProductAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = PRODUCT_READONLY
     form = LoanProductAdminForm
+    inlines = [EligibilityRulesInline]
     actions = ["publish", "pause"]
     fieldsets = (
         *((title, {"fields": names}) for title, names in PRODUCT_GROUPS),
@@ -134,6 +177,10 @@ class LoanProductAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         services.save_product(product=obj)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        for rules in formset.save(commit=False):
+            services.save_rules(rules=rules)
 
     @admin.action(description=_("Publish the selected products"))
     def publish(self, request: HttpRequest, queryset: QuerySet[LoanProduct]) -> None:

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from . import services
 from .exceptions import AprAboveCap
-from .models import Lender, LoanProduct
+from .models import EligibilityRules, Lender, LoanProduct
 
 D = Decimal
 
@@ -78,6 +78,29 @@ PRODUCTS = [
     ("pearl-delta", "Pearl Premium Express", "premium-express", "cash", 500, 10000, 1, 6, "1.5", "monthly", "flat_fee", "3", "0", 0, 5),
 ]
 
+# Who each kind of lender lends to (a business loan adds its own rules below).
+RULES_BY_KIND = {
+    "bank": {"min_age": 22, "max_age": 60, "min_monthly_income": D("5000"), "min_months_in_job": 6,
+             "social_insurance_required": True, "income_multiple": D("20"), "max_debt_to_income_pct": D("50")},
+    "consumer_finance": {"min_age": 22, "max_age": 55, "min_monthly_income": D("3000"),
+                         "income_multiple": D("10"), "max_debt_to_income_pct": D("60")},
+    "microloan": {"min_age": 20, "max_age": 55, "min_monthly_income": D("2000"), "income_multiple": D("5")},
+    "p2p": {"min_age": 22, "max_age": 55, "min_monthly_income": D("4000"), "max_debt_to_income_pct": D("50"),
+            "income_multiple": D("8")},
+    "auto_finance": {"min_age": 22, "max_age": 60, "min_monthly_income": D("6000"), "min_months_in_job": 6},
+    "card_issuer": {"min_age": 20, "max_age": 60, "min_monthly_income": D("3000")},
+}
+BUSINESS_RULES = {
+    "occupations": ["business_owner", "self_employed"], "min_business_revenue": D("30000"),
+    "min_years_trading": 1, "revenue_multiple": D("6"), "income_multiple": None,
+    "min_months_in_job": None, "social_insurance_required": False,
+}
+# Local lenders serve their own region only.
+CITIES_BY_LENDER = {
+    "pearl-delta": ["shenzhen", "guangzhou"],
+    "mountain-tea": ["xiamen", "hangzhou", "shanghai"],
+}
+
 PRODUCT_FIELDS = (
     "category", "min_amount", "max_amount", "min_term_months", "max_term_months", "rate_value",
     "rate_unit", "repayment_method", "upfront_fee_pct", "monthly_fee_pct",
@@ -118,6 +141,24 @@ def _product(lender: Lender, row: tuple) -> tuple[LoanProduct, bool]:
     return services.save_product(product=product), True
 
 
+def rules_for(product: LoanProduct, lender: Lender) -> dict:
+    rules = {"occupations": [], "cities": CITIES_BY_LENDER.get(lender.slug, []), **RULES_BY_KIND[lender.kind]}
+    if product.category == LoanProduct.Category.BUSINESS:
+        rules.update(BUSINESS_RULES)
+    return rules
+
+
+def _rules(product: LoanProduct, lender: Lender) -> None:
+    fields = rules_for(product, lender)
+    rules = EligibilityRules.objects.filter(product=product).first()
+    if rules and all(getattr(rules, k) == v for k, v in fields.items()):
+        return
+    rules = rules or EligibilityRules(product=product)
+    for key, value in fields.items():
+        setattr(rules, key, value)
+    services.save_rules(rules=rules)
+
+
 @transaction.atomic
 def load_demo() -> dict[str, int]:
     """Create or update the demo catalogue; a second run changes nothing."""
@@ -125,6 +166,7 @@ def load_demo() -> dict[str, int]:
     changed = 0
     for lender_slug, *row in PRODUCTS:
         product, was_changed = _product(lenders[lender_slug], tuple(row))
+        _rules(product, lenders[lender_slug])
         changed += was_changed
         if product.status == LoanProduct.Status.DRAFT:
             try:
@@ -159,5 +201,10 @@ def create_bench_products(*, count: int, seed: int = 7) -> int:
                     **fields,
                 )
             )
-        services.import_products(products=batch, publish=True)
+        with transaction.atomic():  # matching sees a batch with its rules, or not at all
+            services.import_products(products=batch, publish=True)
+            EligibilityRules.objects.bulk_create(
+                EligibilityRules(product=product, **rules_for(product, product.lender))
+                for product in batch
+            )
     return count

@@ -12,7 +12,7 @@ MAX_AMOUNT = Decimal("100000000")
 MAX_TERM = 360
 
 
-def _amount_field(**kwargs) -> forms.DecimalField:
+def amount_field(**kwargs) -> forms.DecimalField:
     return forms.DecimalField(
         label=_("Amount (¥)"),
         min_value=Decimal("1"),
@@ -24,7 +24,7 @@ def _amount_field(**kwargs) -> forms.DecimalField:
     )
 
 
-def _term_field(**kwargs) -> forms.IntegerField:
+def term_field(**kwargs) -> forms.IntegerField:
     return forms.IntegerField(
         label=_("Term (months)"),
         min_value=1,
@@ -49,13 +49,13 @@ class AccessibleForm(forms.Form):
 class QuickRequestForm(AccessibleForm):
     """The home page's "how much, for how long" question; it leads into the catalogue."""
 
-    amount = _amount_field()
-    term = _term_field()
+    amount = amount_field()
+    term = term_field()
 
 
 class CatalogueFilterForm(AccessibleForm):
-    amount = _amount_field(required=False)
-    term = _term_field(required=False)
+    amount = amount_field(required=False)
+    term = term_field(required=False)
     category = forms.ChoiceField(
         label=_("Category"),
         required=False,
@@ -119,8 +119,8 @@ class CatalogueFilterForm(AccessibleForm):
 class CalculatorForm(AccessibleForm):
     """An amount and term within one product's range (the calculator and schedule.json)."""
 
-    amount = _amount_field()
-    term = _term_field()
+    amount = amount_field()
+    term = term_field()
     start = forms.DateField(label=_("Start date"), required=False)
 
     def __init__(self, *args, product: LoanProduct, **kwargs) -> None:

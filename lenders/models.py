@@ -291,3 +291,80 @@ class ProductTermApr(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product_id} · {self.term_months} · {self.apr}"
+
+
+class EligibilityRules(models.Model):
+    """Who a product lends to. Every rule is optional; an empty rule allows everyone.
+
+    Matching (``applications.matching``) explains each rule a borrower fails in words.
+    """
+
+    product = models.OneToOneField(
+        LoanProduct, on_delete=models.CASCADE, related_name="rules", verbose_name=_("product")
+    )
+    min_age = models.PositiveSmallIntegerField(_("minimum age"), default=18)
+    max_age = models.PositiveSmallIntegerField(_("maximum age"), default=65)
+    min_monthly_income = models.DecimalField(
+        _("minimum monthly income (¥)"), **MONEY, null=True, blank=True
+    )
+    occupations = models.JSONField(
+        _("occupations allowed"),
+        default=list,
+        blank=True,
+        help_text=_("Empty: every occupation. Students only ever match bank products."),
+    )
+    min_months_in_job = models.PositiveSmallIntegerField(
+        _("minimum months in current job"), null=True, blank=True
+    )
+    cities = models.JSONField(
+        _("cities served"), default=list, blank=True, help_text=_("Empty: nationwide.")
+    )
+    social_insurance_required = models.BooleanField(_("social insurance required"), default=False)
+    min_business_revenue = models.DecimalField(
+        _("minimum monthly business revenue (¥)"), **MONEY, null=True, blank=True
+    )
+    min_years_trading = models.PositiveSmallIntegerField(
+        _("minimum years trading"), null=True, blank=True
+    )
+    max_debt_to_income_pct = models.DecimalField(
+        _("maximum debt-to-income ratio (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    income_multiple = models.DecimalField(
+        _("maximum amount as a multiple of monthly income"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    revenue_multiple = models.DecimalField(
+        _("maximum amount as a multiple of monthly business revenue"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("eligibility rules")
+        verbose_name_plural = _("eligibility rules")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_age__gte=18, min_age__lte=F("max_age")),
+                name="rules_age_range",
+                violation_error_message=_(
+                    "Borrowers are at least 18, and the minimum age cannot exceed the maximum."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=(Q(min_monthly_income__isnull=True) | Q(min_monthly_income__gte=0))
+                & (Q(min_business_revenue__isnull=True) | Q(min_business_revenue__gte=0))
+                & (Q(max_debt_to_income_pct__isnull=True) | Q(max_debt_to_income_pct__gt=0))
+                & (Q(income_multiple__isnull=True) | Q(income_multiple__gt=0))
+                & (Q(revenue_multiple__isnull=True) | Q(revenue_multiple__gt=0)),
+                name="rules_not_negative",
+                violation_error_message=_("Rule amounts and ratios cannot be negative."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.product)

@@ -52,7 +52,8 @@ def _templates_digest() -> str:
 
 def cached_payload(request: HttpRequest, name: str, build: Callable[[], dict]) -> dict:
     """``build()``'s result for this page, query string, language, day and catalogue version."""
-    raw = repr((name, sorted(request.GET.lists()), get_language(), timezone.localdate()))
+    signed_in = request.user.is_authenticated  # the header differs, nothing else
+    raw = repr((name, sorted(request.GET.lists()), get_language(), timezone.localdate(), signed_in))
     digest = hashlib.sha256(raw.encode()).hexdigest()
     key = f"page:{_templates_digest()}:{catalogue_version()}:{digest}"
     with _local_lock:

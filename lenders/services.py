@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from . import pricing
 from .exceptions import AprAboveCap, InvalidProductStatus
-from .models import Lender, LoanProduct, ProductTermApr
+from .models import EligibilityRules, Lender, LoanProduct, ProductTermApr
 from .selectors import CATALOGUE_VERSION_KEY
 
 
@@ -128,6 +128,14 @@ def pause_product(*, product: LoanProduct) -> LoanProduct:
     product.save(update_fields=["status", "updated_at"])
     invalidate_catalogue()
     return product
+
+
+@transaction.atomic
+def save_rules(*, rules: EligibilityRules) -> EligibilityRules:
+    """Who a product lends to; matching sees the change at once."""
+    rules.save()
+    invalidate_catalogue()
+    return rules
 
 
 @transaction.atomic

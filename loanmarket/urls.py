@@ -15,6 +15,8 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("", include("applications.urls")),
     path("", include("lenders.urls")),
 ]
 

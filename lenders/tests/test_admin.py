@@ -38,6 +38,11 @@ def product_form(lender: Lender, **overrides) -> dict:
         "interest_free_periods": "0",
         "early_repayment_terms": "",
         "approval_minutes": "30",
+        # The eligibility rules inline, left empty.
+        "rules-TOTAL_FORMS": "0",
+        "rules-INITIAL_FORMS": "0",
+        "rules-MIN_NUM_FORMS": "0",
+        "rules-MAX_NUM_FORMS": "1",
     }
     data.update(overrides)
     return data

@@ -26,12 +26,15 @@ def browser():
     # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
     # between its steps are still plain synchronous ones.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+            )
+            yield chromium
+            chromium.close()
+    finally:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
@@ -47,12 +50,13 @@ def test_a_borrower_compares_offers_and_prices_a_loan(browser, live_server, view
         ),
     )
 
-    # The home page's quick form leads into the catalogue, priced for that request.
+    # From the home page into the catalogue, priced for the amount and term asked.
     page.goto(live_server.url + "/")
     expect(page.get_by_role("heading", name="How LoanMarket is paid")).to_be_visible()
-    page.get_by_label("How much do you need? (¥)").fill("20000")
-    page.get_by_label("For how many months?").fill("12")
-    page.get_by_role("button", name="Compare offers").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="All loans").click()
+    page.get_by_label("Amount (¥)").fill("20000")
+    page.get_by_label("Term (months)").fill("12")
+    page.get_by_role("button", name="Show offers").click()
     expect(page).to_have_url(re.compile(r"/loans/\?amount=20000&term=12"))
     expect(page.locator(".offer").first).to_contain_text("For ¥20,000.00 over 12 months.")
 

@@ -30,7 +30,7 @@ def test_home_page_shows_the_quick_form_categories_and_disclosure(client, daily_
 
     html = rendered(response)
     assert response.status_code == 200
-    assert f'action="{CATALOGUE}"' in html
+    assert 'action="/match/"' in html
     assert "How LoanMarket is paid" in html
     assert "Cash loan" in html
     assert "Daily Loan" in html  # cheapest over 12 months

@@ -13,6 +13,9 @@ DATABASES = {
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/15")
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Fixed keys so that tests are reproducible (never used anywhere else).
+FIELD_ENCRYPTION_KEYS = ["ZmRlZmF1bHQtdGVzdC1rZXktZm9yLWxvYW5tYXJrZXQ="]
+BLIND_INDEX_KEYS = ["v1:dGVzdC1ibGluZC1pbmRleC1rZXktZm9yLWxvYW5tYXJrZXQ="]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {

@@ -31,6 +31,8 @@ def test_production_settings_pass_the_deployment_check():
         SECRET_KEY="a-long-random-production-secret-" + "x" * 40,
         ALLOWED_HOSTS="loanmarket.example.cn",
         DATABASE_URL="postgres://postgres:postgres@127.0.0.1:5432/postgres",
+        FIELD_ENCRYPTION_KEYS="ZmRlZmF1bHQtdGVzdC1rZXktZm9yLWxvYW5tYXJrZXQ=",
+        BLIND_INDEX_KEYS="v1:dGVzdC1ibGluZC1pbmRleC1rZXktZm9yLWxvYW5tYXJrZXQ=",
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
@@ -42,3 +44,15 @@ def test_production_refuses_to_start_without_a_secret_key():
 
     assert result.returncode != 0
     assert "Set SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_encryption_keys():
+    result = manage(
+        "check",
+        DJANGO_SETTINGS_MODULE="loanmarket.settings.production",
+        SECRET_KEY="a-long-random-production-secret-" + "x" * 40,
+        FIELD_ENCRYPTION_KEYS="",
+    )
+
+    assert result.returncode != 0
+    assert "Set FIELD_ENCRYPTION_KEYS and BLIND_INDEX_KEYS" in result.stderr

@@ -1,0 +1,28 @@
+"""django-allauth hooks: profiles at sign-up, and MFA secrets encrypted with our keys."""
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+
+from loanmarket import crypto
+
+from . import services
+from .middleware import channel_of
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def save_user(self, request, user, form, commit=True):
+        user = super().save_user(request, user, form, commit=commit)
+        if commit:
+            services.create_profile(user=user, channel=channel_of(request))
+        return user
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """TOTP secrets and recovery-code seeds, encrypted with FIELD_ENCRYPTION_KEYS
+    (allauth would otherwise store them in plain text)."""
+
+    def encrypt(self, text: str) -> str:
+        return crypto.encrypt(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return crypto.decrypt(encrypted_text)

@@ -1,0 +1,84 @@
+"""Staff see borrowers' profiles masked and match logs as they are (bands only)."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .masking import mask_mobile, mask_name, mask_national_id
+from .models import BorrowerProfile, MatchLog
+
+
+@admin.register(BorrowerProfile)
+class BorrowerProfileAdmin(admin.ModelAdmin):
+    """Read-only: identity is shown masked; borrowers change their own profile."""
+
+    list_display = ("id", "user", "masked_name", "city", "occupation", "channel", "created_at")
+    list_filter = ("occupation", "city", "channel")
+    search_fields = ("user__email",)
+    list_select_related = ("user",)
+    fields = (
+        "user",
+        "masked_name",
+        "masked_mobile",
+        "masked_national_id",
+        "date_of_birth",
+        "city",
+        "occupation",
+        "position",
+        "months_in_job",
+        "monthly_income",
+        "has_social_insurance",
+        "has_housing_fund",
+        "has_credit_card",
+        "monthly_debt_payments",
+        "monthly_business_revenue",
+        "years_trading",
+        "channel",
+        "created_at",
+        "updated_at",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("full name"))
+    def masked_name(self, profile: BorrowerProfile) -> str:
+        return mask_name(profile.full_name)
+
+    @admin.display(description=_("mobile number"))
+    def masked_mobile(self, profile: BorrowerProfile) -> str:
+        return mask_mobile(profile.mobile) if profile.mobile else ""
+
+    @admin.display(description=_("national ID number"))
+    def masked_national_id(self, profile: BorrowerProfile) -> str:
+        return mask_national_id(profile.national_id) if profile.national_id else ""
+
+
+@admin.register(MatchLog)
+class MatchLogAdmin(admin.ModelAdmin):
+    list_display = (
+        "created_at",
+        "logged_in",
+        "age_band",
+        "income_band",
+        "city",
+        "occupation",
+        "amount",
+        "term_months",
+        "purpose",
+        "eligible",
+        "undecided",
+        "ineligible",
+        "channel",
+    )
+    list_filter = ("logged_in", "purpose", "channel", "occupation")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,155 @@
+import datetime
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lenders.choices import City, LoanPurpose, Occupation
+from lenders.forms import AccessibleForm, amount_field, term_field
+
+from .bands import AGE_BANDS, INCOME_BANDS, age_on
+from .validators import national_id_birth_date, normalize_national_id, validate_mobile
+
+MAX_MONEY = Decimal("100000000")
+YES_NO = [("", _("Choose")), ("yes", _("Yes")), ("no", _("No"))]
+
+
+def _money(label) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        min_value=Decimal("0"),
+        max_value=MAX_MONEY,
+        max_digits=12,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal"}),
+    )
+
+
+class YesNoField(forms.TypedChoiceField):
+    def __init__(self, label) -> None:
+        super().__init__(label=label, choices=YES_NO, coerce=lambda v: v == "yes")
+
+
+def _text(label, max_length: int, **kwargs) -> forms.CharField:
+    return forms.CharField(label=label, max_length=max_length, strip=True, **kwargs)
+
+
+class MatchForm(AccessibleForm):
+    """What the borrower needs, and for visitors who are not logged in four coarse
+    questions (bands, never identity)."""
+
+    amount = amount_field()
+    term = term_field()
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=LoanPurpose.choices)
+    age_band = forms.ChoiceField(
+        label=_("Age"),
+        choices=[("", _("Choose")), *((k, label) for k, (_b, label) in AGE_BANDS.items())],
+    )
+    city = forms.ChoiceField(label=_("City"), choices=[("", _("Choose")), *City.choices])
+    occupation = forms.ChoiceField(
+        label=_("Occupation"), choices=[("", _("Choose")), *Occupation.choices]
+    )
+    income_band = forms.ChoiceField(
+        label=_("Monthly income"),
+        choices=[("", _("Choose")), *((k, label) for k, (_b, label) in INCOME_BANDS.items())],
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("apr", _("Lowest APR")),
+            ("speed", _("Fastest approval")),
+            ("amount", _("Largest amount offered")),
+        ],
+    )
+
+    BAND_FIELDS = ("age_band", "city", "occupation", "income_band")
+
+    def __init__(self, *args, anonymous: bool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not anonymous:
+            for name in self.BAND_FIELDS:
+                del self.fields[name]
+
+
+class IdentityForm(AccessibleForm):
+    full_name = _text(_("Full name"), 50, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    mobile = forms.CharField(
+        label=_("Mobile number"),
+        max_length=11,
+        validators=[validate_mobile],
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "tel"}),
+    )
+    national_id = forms.CharField(label=_("National ID number"), max_length=18, min_length=18)
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def clean_full_name(self) -> str:
+        name = self.cleaned_data["full_name"]
+        if any(c in name for c in "<>{}[]\\/;=\"'`") or any(c.isdigit() for c in name):
+            raise forms.ValidationError(
+                _("Enter your name as on your ID card: letters, spaces and dots only."),
+                code="name_characters",
+            )
+        return name
+
+    def clean_national_id(self) -> str:
+        value = normalize_national_id(self.cleaned_data["national_id"])
+        national_id_birth_date(value)
+        return value
+
+    def clean_date_of_birth(self) -> datetime.date:
+        born = self.cleaned_data["date_of_birth"]
+        today = timezone.localdate()
+        if born > today or born.year < 1900:
+            raise forms.ValidationError(_("Enter a real date of birth."), code="dob")
+        if age_on(born, today) < 18:
+            raise forms.ValidationError(_("You must be 18 or older to borrow."), code="under_age")
+        return born
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        national_id, born = cleaned.get("national_id"), cleaned.get("date_of_birth")
+        if national_id and born and national_id_birth_date(national_id) != born:
+            self.add_error(
+                "date_of_birth",
+                forms.ValidationError(
+                    _("This date of birth does not match your national ID number."),
+                    code="dob_mismatch",
+                ),
+            )
+        return cleaned
+
+
+class WorkForm(AccessibleForm):
+    city = forms.ChoiceField(label=_("City"), choices=[("", _("Choose")), *City.choices])
+    occupation = forms.ChoiceField(
+        label=_("Occupation"), choices=[("", _("Choose")), *Occupation.choices]
+    )
+    employer = _text(_("Employer (work unit)"), 100, required=False)
+    position = _text(_("Position"), 80, required=False)
+    months_in_job = forms.IntegerField(
+        label=_("Months in current job"), min_value=0, max_value=720, required=False
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        for name in ("employer", "position"):
+            if any(c in (cleaned.get(name) or "") for c in "<>"):
+                self.add_error(name, _("Please leave out < and >."))
+        return cleaned
+
+
+class MoneyForm(AccessibleForm):
+    monthly_income = _money(_("Monthly income after tax (¥)"))
+    has_social_insurance = YesNoField(_("Do you pay social insurance?"))
+    has_housing_fund = YesNoField(_("Do you pay into a housing fund?"))
+    has_credit_card = YesNoField(_("Do you hold a credit card?"))
+    monthly_debt_payments = _money(_("Existing monthly debt payments (¥)"))
+
+
+class BusinessForm(AccessibleForm):
+    monthly_business_revenue = _money(_("Monthly business revenue (¥)"))
+    years_trading = forms.IntegerField(label=_("Years trading"), min_value=0, max_value=100)

@@ -1,0 +1,116 @@
+"""Reads for borrowers: their profile, and the products matching judges."""
+
+import threading
+from collections import defaultdict
+
+from django.db.models import QuerySet
+
+from lenders.models import LoanProduct, ProductTermApr
+from lenders.selectors import catalogue_version, published_products
+
+from .bands import Band, age_on
+from .matching import Borrower, ProductFacts
+from .models import BorrowerProfile
+
+_snapshot: tuple[str, list[ProductFacts]] | None = None
+_snapshot_lock = threading.Lock()
+
+
+def matchable_products() -> list[ProductFacts]:
+    """Every published product of an active lender, with its rules and APR per term.
+
+    Built once per catalogue version in each process (two queries), so a match reads no
+    product from the database; any product, rule or lender change makes a new version.
+    """
+    global _snapshot
+    version = catalogue_version()
+    snapshot = _snapshot
+    if snapshot is not None and snapshot[0] == version:
+        return snapshot[1]
+    with _snapshot_lock:
+        if _snapshot is None or _snapshot[0] != version:
+            _snapshot = (version, _load_products())
+        return _snapshot[1]
+
+
+def _load_products() -> list[ProductFacts]:
+    products: QuerySet[LoanProduct] = published_products().select_related("rules").order_by("pk")
+    aprs: dict[int, dict[int, object]] = defaultdict(dict)
+    rows = ProductTermApr.objects.filter(product__in=published_products().values("pk")).values_list(
+        "product_id", "term_months", "apr"
+    )
+    for product_id, term, apr in rows.iterator(chunk_size=20000):
+        aprs[product_id][term] = apr
+    facts = []
+    for product in products.iterator(chunk_size=2000):
+        terms = aprs[product.pk]
+        rules = getattr(product, "rules", None)
+        rule_fields = {}
+        if rules is not None:
+            rule_fields = {
+                "min_age": rules.min_age,
+                "max_age": rules.max_age,
+                "min_monthly_income": rules.min_monthly_income,
+                "occupations": frozenset(rules.occupations),
+                "min_months_in_job": rules.min_months_in_job,
+                "cities": frozenset(rules.cities),
+                "social_insurance_required": rules.social_insurance_required,
+                "min_business_revenue": rules.min_business_revenue,
+                "min_years_trading": rules.min_years_trading,
+                "max_debt_to_income_pct": rules.max_debt_to_income_pct,
+                "income_multiple": rules.income_multiple,
+                "revenue_multiple": rules.revenue_multiple,
+            }
+        facts.append(
+            ProductFacts(
+                id=product.pk,
+                name=product.name,
+                url=product.get_absolute_url(),
+                lender_name=product.lender.name,
+                lender_kind=product.lender.kind,
+                category=product.category,
+                min_amount=product.min_amount,
+                max_amount=product.max_amount,
+                min_term=product.min_term_months,
+                max_term=product.max_term_months,
+                approval_minutes=product.approval_minutes,
+                price=product.quoted_price,
+                term_aprs=tuple(
+                    terms[t] for t in range(product.min_term_months, product.max_term_months + 1)
+                ),
+                **rule_fields,
+            )
+        )
+    return facts
+
+
+IDENTITY_FIELDS = ("full_name", "mobile", "national_id", "employer")
+
+
+def profile_of(user, *, identity: bool = True) -> BorrowerProfile | None:
+    """The user's own profile; without ``identity`` its encrypted fields stay unread."""
+    profiles = BorrowerProfile.objects.filter(user=user)
+    if not identity:
+        profiles = profiles.defer(*IDENTITY_FIELDS)
+    return profiles.first()
+
+
+def borrower_from_profile(profile: BorrowerProfile, *, today) -> Borrower:
+    """What matching may know of a saved profile (exact values, no identity)."""
+    age = None
+    if profile.date_of_birth:
+        age = Band.exactly(age_on(profile.date_of_birth, today))
+    income = None
+    if profile.monthly_income is not None:
+        income = Band.exactly(profile.monthly_income)
+    return Borrower(
+        age=age,
+        monthly_income=income,
+        city=profile.city,
+        occupation=profile.occupation,
+        months_in_job=profile.months_in_job,
+        has_social_insurance=profile.has_social_insurance,
+        monthly_debt_payments=profile.monthly_debt_payments,
+        monthly_business_revenue=profile.monthly_business_revenue,
+        years_trading=profile.years_trading,
+    )

@@ -1,0 +1,94 @@
+"""Every write for borrowers: profiles (encrypted), matches (logged without personal data)."""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from loanmarket.crypto import blind_index, blind_indexes
+
+from . import matching
+from .bands import AGE_BANDS, INCOME_BANDS, band_of
+from .exceptions import NationalIdTaken
+from .models import BorrowerProfile, MatchLog
+from .selectors import matchable_products
+
+NATIONAL_ID = "national_id"
+
+
+def national_id_index(national_id: str) -> str:
+    return blind_index(national_id, purpose=NATIONAL_ID)
+
+
+@transaction.atomic
+def create_profile(*, user, channel: str = "") -> BorrowerProfile:
+    """An empty profile for a new account, remembering where the borrower came from."""
+    profile, _created = BorrowerProfile.objects.get_or_create(
+        user=user, defaults={"channel": channel[:50]}
+    )
+    return profile
+
+
+@transaction.atomic
+def update_profile(*, user, fields: dict) -> BorrowerProfile:
+    """Save one step of the profile. The national ID may belong to one account only."""
+    profile, _created = BorrowerProfile.objects.select_for_update().get_or_create(user=user)
+    if NATIONAL_ID in fields:
+        national_id = fields[NATIONAL_ID]
+        taken = BorrowerProfile.objects.filter(
+            national_id_index__in=blind_indexes(national_id, purpose=NATIONAL_ID)
+        ).exclude(pk=profile.pk)
+        if taken.exists():
+            raise NationalIdTaken
+        profile.national_id_index = national_id_index(national_id)
+    for name, value in fields.items():
+        setattr(profile, name, value)
+    try:
+        with transaction.atomic():
+            profile.save()
+    except IntegrityError:
+        raise NationalIdTaken from None  # registered by another account a moment ago
+    return profile
+
+
+def find_offers(
+    *,
+    request: matching.LoanRequest,
+    borrower: matching.Borrower,
+    logged_in: bool,
+    channel: str,
+    sort: str = "apr",
+    page: int = 1,
+    per_page: int = 20,
+    today: datetime.date | None = None,
+) -> matching.MatchResult:
+    """Match, and log the match with bands and counts only (never personal data)."""
+    today = today or timezone.localdate()
+    result = matching.match(
+        request,
+        borrower,
+        matchable_products(),
+        sort=sort,
+        offset=(page - 1) * per_page,
+        limit=per_page,
+        start=today,
+    )
+    MatchLog.objects.create(
+        logged_in=logged_in,
+        age_band=_band(borrower.age, AGE_BANDS),
+        income_band=_band(borrower.monthly_income, INCOME_BANDS),
+        city=borrower.city,
+        occupation=borrower.occupation,
+        amount=request.amount,
+        term_months=request.term_months,
+        purpose=request.purpose,
+        eligible=result.eligible,
+        undecided=result.undecided,
+        ineligible=result.ineligible,
+        channel=channel[:50],
+    )
+    return result
+
+
+def _band(value, bands) -> str:
+    return "" if value is None else band_of(value.low, bands)

@@ -1,0 +1,212 @@
+"""Borrower pages: the profile (in short steps) and matching. Every profile view reads the
+signed-in borrower's own profile through ``request.user``, never by an id in the URL."""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
+
+from lenders.choices import Occupation
+
+from . import matching, selectors, services
+from .bands import AGE_BANDS, INCOME_BANDS
+from .exceptions import ApplicationError
+from .forms import BusinessForm, IdentityForm, MatchForm, MoneyForm, WorkForm
+from .masking import mask_mobile, mask_name, mask_national_id
+from .middleware import channel_of
+from .models import BorrowerProfile
+
+PER_PAGE = 20
+
+
+@dataclass(frozen=True)
+class Step:
+    slug: str
+    title: str
+    form_class: type
+    required: tuple[str, ...]  # what makes the step complete
+
+
+STEPS = (
+    Step(
+        "identity",
+        gettext_lazy("Who you are"),
+        IdentityForm,
+        ("full_name", "mobile", "national_id", "date_of_birth"),
+    ),
+    Step("work", gettext_lazy("Where you live and work"), WorkForm, ("city", "occupation")),
+    Step(
+        "money",
+        gettext_lazy("Income and debts"),
+        MoneyForm,
+        ("monthly_income", "has_social_insurance", "monthly_debt_payments"),
+    ),
+    Step(
+        "business",
+        gettext_lazy("Your business"),
+        BusinessForm,
+        ("monthly_business_revenue", "years_trading"),
+    ),
+)
+KEEP_IF_EMPTY = ("mobile", "national_id")  # saved values are never shown again in full
+
+
+def _steps_for(profile: BorrowerProfile) -> list[Step]:
+    if profile.occupation == Occupation.BUSINESS_OWNER:
+        return list(STEPS)
+    return [step for step in STEPS if step.slug != "business"]
+
+
+def _complete(profile: BorrowerProfile, step: Step) -> bool:
+    return all(getattr(profile, name) not in (None, "") for name in step.required)
+
+
+def _own_profile(request: HttpRequest, *, for_matching: bool = False) -> BorrowerProfile:
+    """The signed-in borrower's profile (an empty one for accounts made before profiles)."""
+    found = selectors.profile_of(request.user, identity=not for_matching)
+    return found or services.create_profile(user=request.user)
+
+
+def _page_number(request: HttpRequest) -> int:
+    page = request.GET.get("page", "1")
+    return int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return ""
+
+
+@login_required
+@require_GET
+def profile(request: HttpRequest) -> HttpResponse:
+    borrower = _own_profile(request)
+    steps = [(step, _complete(borrower, step)) for step in _steps_for(borrower)]
+    shown = {
+        "full_name": mask_name(borrower.full_name),
+        "mobile": mask_mobile(borrower.mobile) if borrower.mobile else "",
+        "national_id": mask_national_id(borrower.national_id) if borrower.national_id else "",
+    }
+    return render(
+        request,
+        "applications/profile.html",
+        {"profile": borrower, "steps": steps, "shown": shown},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_step(request: HttpRequest, step: str) -> HttpResponse:
+    borrower = _own_profile(request)
+    steps = _steps_for(borrower)
+    current = next((s for s in steps if s.slug == step), None)
+    if current is None:
+        raise Http404
+    form_class = current.form_class
+    initial = {name: getattr(borrower, name) for name in form_class.base_fields}
+    for name in ("has_social_insurance", "has_housing_fund", "has_credit_card"):
+        if name in initial and initial[name] is not None:
+            initial[name] = "yes" if initial[name] else "no"
+    saved_secrets = {name: bool(getattr(borrower, name, "")) for name in KEEP_IF_EMPTY}
+    for name in KEEP_IF_EMPTY:
+        initial.pop(name, None)
+    form = form_class(request.POST or None, initial=initial)
+    for name in KEEP_IF_EMPTY:
+        if name in form.fields and saved_secrets[name]:
+            form.fields[name].required = False
+    if request.method == "POST" and form.is_valid():
+        fields = {
+            name: value
+            for name, value in form.cleaned_data.items()
+            if not (name in KEEP_IF_EMPTY and not value)
+        }
+        try:
+            updated = services.update_profile(user=request.user, fields=fields)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Saved."))
+            remaining = [s for s in _steps_for(updated) if not _complete(updated, s)]
+            target = _safe_next(request)
+            if remaining:
+                url = reverse("applications:profile_step", args=[remaining[0].slug])
+                return redirect(f"{url}?next={target}" if target else url)
+            return redirect(target or "applications:profile")
+    position = steps.index(current) + 1
+    masked = {
+        "mobile": mask_mobile(borrower.mobile) if borrower.mobile else "",
+        "national_id": mask_national_id(borrower.national_id) if borrower.national_id else "",
+    }
+    return render(
+        request,
+        "applications/profile_step.html",
+        {
+            "form": form,
+            "step": current,
+            "position": position,
+            "count": len(steps),
+            "masked": masked,
+            "next": _safe_next(request),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_GET
+@vary_on_headers("HX-Request", "Cookie")
+def match(request: HttpRequest) -> HttpResponse:
+    anonymous = not request.user.is_authenticated
+    # The home page's quick form sends only an amount and a term: start from them.
+    if "purpose" in request.GET:
+        form = MatchForm(request.GET, anonymous=anonymous)
+    else:
+        form = MatchForm(initial=request.GET.dict(), anonymous=anonymous)
+    borrower_profile = None if anonymous else _own_profile(request, for_matching=True)
+    result = None
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        if anonymous:
+            borrower = matching.Borrower(
+                age=AGE_BANDS[data["age_band"]][0],
+                monthly_income=INCOME_BANDS[data["income_band"]][0],
+                city=data["city"],
+                occupation=data["occupation"],
+            )
+        else:
+            borrower = selectors.borrower_from_profile(borrower_profile, today=timezone.localdate())
+        result = services.find_offers(
+            request=matching.LoanRequest(
+                amount=data["amount"], term_months=data["term"], purpose=data["purpose"]
+            ),
+            borrower=borrower,
+            logged_in=not anonymous,
+            channel=channel_of(request),
+            sort=data.get("sort") or "apr",
+            page=_page_number(request),
+            per_page=PER_PAGE,
+        )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "result": result,
+        "anonymous": anonymous,
+        "profile_incomplete": borrower_profile is not None
+        and not all(_complete(borrower_profile, s) for s in _steps_for(borrower_profile)),
+        "query": query.urlencode(),
+        "page_number": _page_number(request),
+        "per_page": PER_PAGE,
+    }
+    template = "applications/_match_results.html" if request.htmx else "applications/match.html"
+    return render(request, template, context)
