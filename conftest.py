@@ -1,5 +1,8 @@
+import os
+
 import pytest
 from django.core.cache import cache
+from playwright.sync_api import sync_playwright
 
 
 @pytest.fixture(autouse=True)
@@ -8,3 +11,31 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium, driven by Playwright (no browser is ever downloaded)."""
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+    # between its steps are still plain synchronous ones.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+            )
+            yield chromium
+            chromium.close()
+    finally:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
