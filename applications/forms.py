@@ -95,9 +95,14 @@ class IdentityForm(AccessibleForm):
             )
         return name
 
+    def __init__(self, *args, saved_national_id: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.saved_national_id = saved_national_id
+
     def clean_national_id(self) -> str:
         value = normalize_national_id(self.cleaned_data["national_id"])
-        national_id_birth_date(value)
+        if value:  # empty keeps the saved number (the view makes it optional then)
+            national_id_birth_date(value)
         return value
 
     def clean_date_of_birth(self) -> datetime.date:
@@ -111,7 +116,8 @@ class IdentityForm(AccessibleForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        national_id, born = cleaned.get("national_id"), cleaned.get("date_of_birth")
+        national_id = cleaned.get("national_id") or self.saved_national_id
+        born = cleaned.get("date_of_birth")
         if national_id and born and national_id_birth_date(national_id) != born:
             self.add_error(
                 "date_of_birth",

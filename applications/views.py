@@ -121,7 +121,8 @@ def profile_step(request: HttpRequest, step: str) -> HttpResponse:
     saved_secrets = {name: bool(getattr(borrower, name, "")) for name in KEEP_IF_EMPTY}
     for name in KEEP_IF_EMPTY:
         initial.pop(name, None)
-    form = form_class(request.POST or None, initial=initial)
+    extra = {"saved_national_id": borrower.national_id} if form_class is IdentityForm else {}
+    form = form_class(request.POST or None, initial=initial, **extra)
     for name in KEEP_IF_EMPTY:
         if name in form.fields and saved_secrets[name]:
             form.fields[name].required = False
