@@ -335,7 +335,7 @@ def _explain(code: str, params: dict) -> str:
         )
     if code == "debt_to_income":
         return _("Your existing debt payments are above %(max)s%% of your income.") % {
-            "max": params["max"].normalize()
+            "max": f"{params['max'].normalize():f}"
         }
     if code == "means_below_minimum":
         return _("Your means support at most %(limit)s here, below its minimum of %(min)s.") % {
@@ -355,12 +355,12 @@ def _explain(code: str, params: dict) -> str:
     if code == "income_limit":
         return _("Limited to %(limit)s: %(multiple)s times your monthly income.") % {
             "limit": cny(params["limit"]),
-            "multiple": params["multiple"].normalize(),
+            "multiple": f"{params['multiple'].normalize():f}",
         }
     if code == "revenue_limit":
         return _("Limited to %(limit)s: %(multiple)s times your monthly business revenue.") % {
             "limit": cny(params["limit"]),
-            "multiple": params["multiple"].normalize(),
+            "multiple": f"{params['multiple'].normalize():f}",
         }
     raise ValueError(code)
 

@@ -81,6 +81,12 @@ def _page_number(request: HttpRequest) -> int:
     return int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
 
 
+def _complete_for_matching(profile: BorrowerProfile) -> bool:
+    """Whether matching knows all it asks (identity aside, which it never reads)."""
+    steps = [step for step in _steps_for(profile) if step.slug != "identity"]
+    return profile.date_of_birth is not None and all(_complete(profile, s) for s in steps)
+
+
 def _safe_next(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
@@ -204,7 +210,7 @@ def match(request: HttpRequest) -> HttpResponse:
         "result": result,
         "anonymous": anonymous,
         "profile_incomplete": borrower_profile is not None
-        and not all(_complete(borrower_profile, s) for s in _steps_for(borrower_profile)),
+        and not _complete_for_matching(borrower_profile),
         "query": query.urlencode(),
         "page_number": _page_number(request),
         "per_page": PER_PAGE,

@@ -1,0 +1,196 @@
+from decimal import Decimal
+
+import pytest
+
+from applications.models import MatchLog
+from applications.tests.conftest import VALID_ID
+from lenders import services as lender_services
+from lenders.models import EligibilityRules, Lender
+from lenders.tests.factories import LenderFactory, LoanProductFactory
+
+pytestmark = pytest.mark.django_db
+
+ANONYMOUS = {
+    "amount": "20000",
+    "term": "12",
+    "purpose": "consumption",
+    "age_band": "25-34",
+    "city": "lhasa",
+    "occupation": "salaried",
+    "income_band": "3000-5000",
+}
+
+
+@pytest.fixture
+def bank_loan(django_capture_on_commit_callbacks):
+    """A bank loan for incomes of ¥5,000 and more, Beijing and Shanghai only."""
+    product = LoanProductFactory(
+        name="Bank Salary Loan",
+        lender=LenderFactory(kind=Lender.Kind.BANK, name="Harbour Bank"),
+        max_amount=Decimal("200000"),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        lender_services.save_rules(
+            rules=EligibilityRules(
+                product=product,
+                min_monthly_income=Decimal("5000"),
+                cities=["beijing", "shanghai"],
+                income_multiple=Decimal("10"),
+            )
+        )
+    return product
+
+
+@pytest.fixture
+def microloan(django_capture_on_commit_callbacks):
+    return LoanProductFactory(
+        name="Open Microloan",
+        lender=LenderFactory(kind=Lender.Kind.MICROLOAN, name="Pearl Micro"),
+        rate_value=Decimal("0.04"),
+    )
+
+
+def offers(response) -> dict:
+    return {offer.product.name: offer for offer in response.context["result"].offers}
+
+
+def test_an_anonymous_visitor_is_matched_on_four_bands_with_reasons(client, bank_loan, microloan):
+    response = client.get("/match/", ANONYMOUS, HTTP_ACCEPT_LANGUAGE="en")
+
+    html = response.content.decode()
+    found = offers(response)
+    assert response.status_code == 200
+    assert found["Open Microloan"].eligible
+    assert not found["Bank Salary Loan"].eligible
+    assert "Needs a monthly income of at least ¥5,000.00." in html
+    assert "Not available in Lhasa." in html
+    assert list(found) == ["Open Microloan", "Bank Salary Loan"]  # eligible first
+    assert "How LoanMarket is paid" in html
+
+
+def test_eligible_offers_are_priced_for_the_request(client, microloan):
+    response = client.get("/match/", ANONYMOUS)
+
+    offer = offers(response)["Open Microloan"]
+    assert offer.quote.amount == Decimal("20000.00")
+    assert offer.quote.term_months == 12
+    assert offer.quote.apr > 0
+
+
+def test_a_signed_in_borrower_is_matched_on_the_saved_profile(
+    borrower_client, full_profile, bank_loan
+):
+    response = borrower_client.get(
+        "/match/",
+        {"amount": "300000", "term": "12", "purpose": "consumption"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    offer = offers(response)["Bank Salary Loan"]
+    assert offer.eligible
+    assert offer.amount == Decimal("120000")  # 10 × ¥12,000 income
+    assert "Limited to ¥120,000.00: 10 times your monthly income." in response.content.decode()
+    assert "age_band" not in response.context["form"].fields
+
+
+def test_an_incomplete_profile_asks_for_what_is_missing(borrower_client, bank_loan):
+    response = borrower_client.get(
+        "/match/",
+        {"amount": "20000", "term": "12", "purpose": "consumption"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    offer = offers(response)["Bank Salary Loan"]
+    assert offer.undecided
+    assert "Tell us your exact monthly income." in response.content.decode()
+    assert "Complete my profile" in response.content.decode()
+
+
+def test_each_match_is_logged_with_bands_and_counts_only(client, bank_loan, microloan):
+    client.get("/?utm_source=partner-blog")
+    client.get("/match/", ANONYMOUS)
+
+    log = MatchLog.objects.get()
+    assert (log.age_band, log.income_band, log.city, log.occupation) == (
+        "25-34",
+        "3000-5000",
+        "lhasa",
+        "salaried",
+    )
+    assert (log.eligible, log.undecided, log.ineligible) == (1, 0, 1)
+    assert log.channel == "partner-blog"
+    assert not log.logged_in
+
+
+def test_a_signed_in_match_logs_bands_not_the_profile(borrower_client, full_profile, bank_loan):
+    borrower_client.get("/match/", {"amount": "20000", "term": "12", "purpose": "consumption"})
+
+    log = MatchLog.objects.get()
+    assert log.logged_in
+    assert log.income_band == "12000-20000"  # the band of ¥12,000, not the amount
+    assert log.age_band == "35-44"
+    stored = str(list(MatchLog.objects.values_list()))
+    assert VALID_ID not in stored
+    assert "李娜" not in stored
+    assert "13912345678" not in stored
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({**ANONYMOUS, "amount": "lots"}, "amount"),
+        ({**ANONYMOUS, "amount": "-1"}, "amount"),
+        ({**ANONYMOUS, "amount": "1e400"}, "amount"),
+        ({**ANONYMOUS, "term": "0"}, "term"),
+        ({**ANONYMOUS, "age_band": "12-17"}, "age_band"),
+        ({**ANONYMOUS, "income_band": "-5000"}, "income_band"),
+        ({**ANONYMOUS, "city": "<script>"}, "city"),
+        ({**ANONYMOUS, "purpose": "gambling"}, "purpose"),
+    ],
+)
+def test_bad_match_input_is_a_form_error_and_nothing_is_logged(client, microloan, params, field):
+    response = client.get("/match/", params)
+
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert response.context["result"] is None
+    assert "<script>" not in response.content.decode()
+    assert not MatchLog.objects.exists()
+
+
+def test_the_home_page_quick_form_fills_the_match_form(client):
+    response = client.get("/match/", {"amount": "8000", "term": "6"})
+
+    html = response.content.decode()
+    assert 'value="8000"' in html
+    assert not response.context["form"].errors
+
+
+def test_matching_answers_htmx_with_the_results_alone(client, microloan):
+    response = client.get("/match/", ANONYMOUS, HTTP_HX_REQUEST="true")
+
+    assert "Open Microloan" in response.content.decode()
+    assert "<html" not in response.content.decode()
+
+
+@pytest.mark.parametrize("n_products", [10, 300])
+def test_match_query_count_is_flat_for_visitors(client, django_assert_max_num_queries, n_products):
+    LoanProductFactory.create_batch(n_products)
+    client.get("/match/", ANONYMOUS)  # builds this process's product snapshot
+
+    with django_assert_max_num_queries(1):  # the match log
+        response = client.get("/match/", {**ANONYMOUS, "amount": "30000"})
+
+    assert response.context["result"].total == n_products
+
+
+@pytest.mark.parametrize("n_products", [10, 300])
+def test_match_query_count_is_flat_for_borrowers(
+    borrower_client, full_profile, django_assert_max_num_queries, n_products
+):
+    LoanProductFactory.create_batch(n_products)
+    params = {"amount": "20000", "term": "12", "purpose": "consumption"}
+    borrower_client.get("/match/", params)
+
+    with django_assert_max_num_queries(4):  # session, user, profile, match log
+        borrower_client.get("/match/", {**params, "amount": "30000"})
