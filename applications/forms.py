@@ -9,7 +9,12 @@ from lenders.choices import City, LoanPurpose, Occupation
 from lenders.forms import AccessibleForm, amount_field, term_field
 
 from .bands import AGE_BANDS, INCOME_BANDS, age_on
-from .validators import national_id_birth_date, normalize_national_id, validate_mobile
+from .validators import (
+    national_id_birth_date,
+    normalize_digits,
+    normalize_national_id,
+    validate_mobile,
+)
 
 MAX_MONEY = Decimal("100000000")
 YES_NO = [("", _("Choose")), ("yes", _("Yes")), ("no", _("No"))]
@@ -78,7 +83,6 @@ class IdentityForm(AccessibleForm):
     mobile = forms.CharField(
         label=_("Mobile number"),
         max_length=11,
-        validators=[validate_mobile],
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "tel"}),
     )
     national_id = forms.CharField(label=_("National ID number"), max_length=18, min_length=18)
@@ -98,6 +102,12 @@ class IdentityForm(AccessibleForm):
     def __init__(self, *args, saved_national_id: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.saved_national_id = saved_national_id
+
+    def clean_mobile(self) -> str:
+        mobile = normalize_digits(self.cleaned_data["mobile"])
+        if mobile:  # empty keeps the saved number (the view makes it optional then)
+            validate_mobile(mobile)
+        return mobile
 
     def clean_national_id(self) -> str:
         value = normalize_national_id(self.cleaned_data["national_id"])

@@ -14,15 +14,13 @@ per catalogue version) and ``services.find_offers`` logs the match. The pipeline
 Reasons are kept as codes and turned into words only for the offers shown.
 """
 
-import datetime
-import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
+import numpy as np
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from lenders import pricing
 from lenders.choices import City, Occupation
@@ -88,6 +86,31 @@ class ProductFacts:
     max_debt_to_income_pct: Decimal | None = None
     income_multiple: Decimal | None = None
     revenue_multiple: Decimal | None = None
+    rule_id: int = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # Products with the same rules (and lender kind and category) are judged once.
+        rules = tuple(getattr(self, name) for name in RULE_FIELDS)
+        object.__setattr__(self, "rule_id", _RULE_IDS.setdefault(rules, len(_RULE_IDS)))
+
+
+RULE_FIELDS = (
+    "lender_kind",
+    "category",
+    "min_age",
+    "max_age",
+    "min_monthly_income",
+    "occupations",
+    "min_months_in_job",
+    "cities",
+    "social_insurance_required",
+    "min_business_revenue",
+    "min_years_trading",
+    "max_debt_to_income_pct",
+    "income_multiple",
+    "revenue_multiple",
+)
+_RULE_IDS: dict[tuple, int] = {}
 
 
 @dataclass
@@ -100,7 +123,7 @@ class Offer:
     failures: list[tuple] = field(default_factory=list)
     unknowns: list[str] = field(default_factory=list)
     adjustments: list[tuple] = field(default_factory=list)
-    quote: pricing.Schedule | None = None
+    quote: pricing.Quote | None = None
 
     @property
     def eligible(self) -> bool:
@@ -138,40 +161,160 @@ class MatchResult:
         return self.eligible + self.undecided + self.ineligible
 
 
-SORTS = {
-    "apr": lambda o: (o.status, o.rank_apr, o.product.approval_minutes, o.product.id),
-    "speed": lambda o: (o.status, o.product.approval_minutes, o.rank_apr, o.product.id),
-    "amount": lambda o: (o.status, -o.amount, o.rank_apr, o.product.id),
-}
+class Catalogue:
+    """Products as arrays, so that one match judges thousands at once (NumPy).
+
+    Built once per catalogue version (``selectors.matchable_products``); money is held
+    in integer cents and APR in hundredths of a percent, so every comparison is exact.
+    """
+
+    def __init__(self, products: Sequence[ProductFacts]) -> None:
+        self.products = list(products)
+        groups: dict[int, int] = {}  # rule_id → group number
+        self.representatives: list[int] = []  # a product of each group, judged for all
+        for index, product in enumerate(self.products):
+            if product.rule_id not in groups:
+                groups[product.rule_id] = len(groups)
+                self.representatives.append(index)
+        self.group_of = np.array([groups[p.rule_id] for p in self.products], dtype=np.int64)
+        self.min_cents = np.array([_cents(p.min_amount) for p in self.products], dtype=np.int64)
+        self.max_cents = np.array([_cents(p.max_amount) for p in self.products], dtype=np.int64)
+        self.min_term = np.array([p.min_term for p in self.products], dtype=np.int64)
+        self.max_term = np.array([p.max_term for p in self.products], dtype=np.int64)
+        self.approval = np.array([p.approval_minutes for p in self.products], dtype=np.int64)
+        self.ids = np.array([p.id for p in self.products], dtype=np.int64)
+        lengths = [len(p.term_aprs) for p in self.products]
+        self.apr_offset = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
+        self.aprs = np.array(
+            [int(apr * 100) for p in self.products for apr in p.term_aprs], dtype=np.int64
+        )
+
+    def __len__(self) -> int:
+        return len(self.products)
 
 
 def match(
     request: LoanRequest,
     borrower: Borrower,
-    products: Sequence[ProductFacts],
+    products: "Catalogue | Sequence[ProductFacts]",
     *,
     sort: str = "apr",
     offset: int = 0,
     limit: int = 20,
-    start: datetime.date | None = None,
 ) -> MatchResult:
     """Every product judged for this borrower; the ranked page ``[offset, offset+limit)``
-    is priced for exactly the amount and term each offer can give."""
-    offers = [_judge(request, borrower, product) for product in products]
-    counts = [0, 0, 0]
-    for offer in offers:
-        counts[offer.status] += 1
-    page = heapq.nsmallest(offset + limit, offers, key=SORTS.get(sort, SORTS["apr"]))[offset:]
-    start = start or datetime.date.today()
+    is priced for exactly the amount and term each offer can give.
+
+    Products share few distinct rule sets, so each set is judged once per match (in
+    Python, ``_judge_rules``); fitting the request to every product's own range and the
+    borrower's means, and ranking, run on arrays. Offers, with their reasons in words,
+    are built for the page alone (``_offer``, by the same rules; a test holds them equal).
+    """
+    catalogue = products if isinstance(products, Catalogue) else Catalogue(products)
+    items = catalogue.products
+    if not items:
+        return MatchResult(offers=[], eligible=0, undecided=0, ineligible=0)
+    verdicts = [_judge_rules(request, borrower, items[i]) for i in catalogue.representatives]
+    group_status = np.array([v.status for v in verdicts], dtype=np.int64)
+
+    g = catalogue.group_of
+    status = group_status[g]
+    amount = np.clip(_cents(request.amount), catalogue.min_cents, catalogue.max_cents)
+    failed = np.zeros(len(items), dtype=bool)
+    unsure = np.zeros(len(items), dtype=bool)
+    for position in range(max(len(v.means) for v in verdicts)):
+        present, exact, low, high = (a[g] for a in _means_arrays(verdicts, position))
+        exact &= present
+        fails_exact = exact & (low < catalogue.min_cents)
+        amount = np.where(exact & ~fails_exact & (low < amount), low, amount)
+        banded = present & ~exact
+        fails_band = banded & (high <= catalogue.min_cents)
+        unsure |= banded & ~fails_band & (low < amount)
+        failed |= fails_exact | fails_band
+    status = np.where(
+        failed, INELIGIBLE, np.where(unsure & (status == ELIGIBLE), UNDECIDED, status)
+    )
+    counts = np.bincount(status, minlength=3)
+
+    term = np.clip(request.term_months, catalogue.min_term, catalogue.max_term)
+    apr = catalogue.aprs[catalogue.apr_offset + term - catalogue.min_term]
+    by = {
+        "speed": (catalogue.ids, apr, catalogue.approval, status),
+        "amount": (catalogue.ids, apr, -amount, status),
+    }.get(sort, (catalogue.ids, catalogue.approval, apr, status))
+    order = np.lexsort(by)[offset : offset + limit]
+    page = [_offer(request, items[i], verdicts[g[i]]) for i in order.tolist()]
     for offer in page:
         if offer.status != INELIGIBLE:
-            offer.quote = pricing.build_schedule(
-                offer.product.price,
-                amount=offer.amount,
-                term_months=offer.term_months,
-                start=start,
+            offer.quote = pricing.quote(
+                offer.product.price, amount=offer.amount, term_months=offer.term_months
             )
-    return MatchResult(offers=page, eligible=counts[0], undecided=counts[1], ineligible=counts[2])
+    return MatchResult(
+        offers=page,
+        eligible=int(counts[ELIGIBLE]),
+        undecided=int(counts[UNDECIDED]),
+        ineligible=int(counts[INELIGIBLE]),
+    )
+
+
+def _means_arrays(verdicts: list, position: int) -> tuple[np.ndarray, ...]:
+    """Per rule group, its ``position``-th means limit (in cents): whether there is one,
+    whether it is exact, the limit from the lowest income or revenue, and the highest
+    (unbounded: the largest int) above which a band's borrower could not reach."""
+    unbounded = np.iinfo(np.int64).max
+    rows = []
+    for verdict in verdicts:
+        if position < len(verdict.means):
+            _code, _multiple, limit, top, is_exact = verdict.means[position]
+            rows.append(
+                (True, is_exact, _cents(limit), unbounded if top is None else _ceil_cents(top))
+            )
+        else:
+            rows.append((False, False, 0, unbounded))
+    present, exact, low, high = zip(*rows, strict=True)
+    return (
+        np.array(present, dtype=bool),
+        np.array(exact, dtype=bool),
+        np.array(low, dtype=np.int64),
+        np.array(high, dtype=np.int64),
+    )
+
+
+def _cents(value: Decimal) -> int:
+    return int(value * 100)
+
+
+def _ceil_cents(value: Decimal) -> int:
+    return int((value * 100).to_integral_value(rounding=ROUND_CEILING))
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    """What a rule set says of a borrower, before any product's own range."""
+
+    failures: list[tuple]
+    unknowns: list[str]
+    status: int  # before any product's range: ELIGIBLE, or UNDECIDED with unknowns
+    # The borrower's means: (code, multiple, limit from the lowest income or revenue, the
+    # highest before rounding (None if unbounded), whether the income is exact).
+    means: list[tuple[str, Decimal, Decimal, Decimal | None, bool]]
+
+
+def _offer(request: LoanRequest, product: ProductFacts, verdict: _Verdict) -> Offer:
+    amount, term, failures, unknowns, notes = _fit(request, product, verdict, explain=True)
+    failures = [*verdict.failures, *failures]
+    unknowns = list(dict.fromkeys([*verdict.unknowns, *unknowns]))  # each question once
+    status = INELIGIBLE if failures else UNDECIDED if unknowns else ELIGIBLE
+    return Offer(
+        product=product,
+        status=status,
+        amount=amount,
+        term_months=term,
+        rank_apr=product.term_aprs[term - product.min_term],
+        failures=failures,
+        unknowns=unknowns,
+        adjustments=list(notes),
+    )
 
 
 def _at_least(band: Band, minimum: Decimal) -> bool | None:
@@ -194,13 +337,17 @@ def _age_within(age: Band, youngest: int, oldest: int) -> bool | None:
     return None
 
 
-def _judge(request: LoanRequest, b: Borrower, p: ProductFacts) -> Offer:
+def _judge_rules(request: LoanRequest, b: Borrower, p: ProductFacts) -> _Verdict:
+    """Every rule of ``p``'s rule set that does not depend on the product's range."""
     fail: list[tuple] = []
     unknown: list[str] = []
-    adjust: list[tuple] = []
+    means: list[tuple] = []
 
-    if b.occupation == Occupation.STUDENT and p.lender_kind != BANK:
-        fail.append(("student_bank_only", {}))
+    if p.lender_kind != BANK:
+        if b.occupation == Occupation.STUDENT:
+            fail.append(("student_bank_only", {}))
+        elif not b.occupation:
+            unknown.append("tell_occupation")  # a student may only borrow from a bank
     if p.category == BUSINESS_CATEGORY and request.purpose != BUSINESS_PURPOSE:
         fail.append(("business_use_only", {}))
     if p.occupations:
@@ -213,7 +360,6 @@ def _judge(request: LoanRequest, b: Borrower, p: ProductFacts) -> Offer:
             unknown.append("tell_city")
         elif b.city not in p.cities:
             fail.append(("city", {"city": b.city, "cities": p.cities}))
-
     if b.age is None:
         unknown.append("tell_age")
     else:
@@ -222,7 +368,6 @@ def _judge(request: LoanRequest, b: Borrower, p: ProductFacts) -> Offer:
             fail.append(("age", {"min": p.min_age, "max": p.max_age}))
         elif verdict is None:
             unknown.append("tell_age_exactly")
-
     income = b.monthly_income
     if p.min_monthly_income is not None:
         verdict = None if income is None else _at_least(income, p.min_monthly_income)
@@ -255,43 +400,70 @@ def _judge(request: LoanRequest, b: Borrower, p: ProductFacts) -> Offer:
             unknown.append("tell_debt")
         elif b.monthly_debt_payments * 100 > p.max_debt_to_income_pct * income.low:
             fail.append(("debt_to_income", {"max": p.max_debt_to_income_pct}))
-
-    # The offer: the request, clamped to the product's range and the borrower's means.
-    amount = min(max(request.amount, p.min_amount), p.max_amount)
-    if amount != request.amount:
-        adjust.append(
-            ("amount_range", {"min": p.min_amount, "max": p.max_amount, "amount": amount})
-        )
-    term = min(max(request.term_months, p.min_term), p.max_term)
-    if term != request.term_months:
-        adjust.append(("term_range", {"min": p.min_term, "max": p.max_term, "term": term}))
-    for multiple, base, code in (
-        (p.income_multiple, income.low if income else None, "income_limit"),
-        (p.revenue_multiple, b.monthly_business_revenue, "revenue_limit"),
-    ):
-        if multiple is None:
-            continue
-        if base is None:
-            unknown.append("tell_income" if code == "income_limit" else "tell_revenue")
-            continue
-        limit = (base * multiple).quantize(Decimal("1"))
-        if limit < p.min_amount:
-            fail.append(("means_below_minimum", {"limit": limit, "min": p.min_amount}))
-        elif limit < amount:
-            amount = limit
-            adjust.append((code, {"limit": limit, "multiple": multiple}))
-
+    if p.income_multiple is not None:
+        if income is None:
+            unknown.append("tell_income")
+        else:
+            m = p.income_multiple
+            high = None if income.high is None else income.high * m
+            means.append(("income_limit", m, _floor(income.low * m), high, income.is_exact))
+    if p.revenue_multiple is not None:
+        if b.monthly_business_revenue is None:
+            unknown.append("tell_revenue")
+        else:
+            limit = _floor(b.monthly_business_revenue * p.revenue_multiple)
+            means.append(("revenue_limit", p.revenue_multiple, limit, limit, True))
     status = INELIGIBLE if fail else UNDECIDED if unknown else ELIGIBLE
-    return Offer(
-        product=p,
-        status=status,
-        amount=amount,
-        term_months=term,
-        rank_apr=p.term_aprs[term - p.min_term],
-        failures=fail,
-        unknowns=list(dict.fromkeys(unknown)),  # each question once
-        adjustments=adjust,
-    )
+    return _Verdict(failures=fail, unknowns=unknown, status=status, means=means)
+
+
+def _fit(
+    request: LoanRequest, p: ProductFacts, verdict: _Verdict, *, explain: bool = False
+) -> tuple[Decimal, int, tuple, tuple, tuple]:
+    """The request clamped to ``p``'s range and to the borrower's means (a multiple of
+    income or revenue, rounded down to the yuan); a band too wide to tell is a question.
+
+    Returns (amount, term, failures, unknowns, notes); notes only with ``explain``. This
+    runs for every product of every match, so it allocates nothing unless it must.
+    """
+    amount = request.amount
+    if amount < p.min_amount:
+        amount = p.min_amount
+    elif amount > p.max_amount:
+        amount = p.max_amount
+    term = request.term_months
+    if term < p.min_term:
+        term = p.min_term
+    elif term > p.max_term:
+        term = p.max_term
+    failures: tuple = ()
+    unknowns: tuple = ()
+    notes: tuple = ()
+    if not (verdict.means or explain):
+        return amount, term, failures, unknowns, notes
+    for code, multiple, low, high, exact in verdict.means:
+        if exact:
+            if low < p.min_amount:
+                failures += (("means_below_minimum", {"limit": low, "min": p.min_amount}),)
+            elif low < amount:
+                amount = low
+                notes += ((code, {"limit": low, "multiple": multiple}),)
+        elif high is not None and high <= p.min_amount:
+            failures += (("means_below_minimum", {"limit": _floor(high), "min": p.min_amount}),)
+        elif low < amount:
+            unknowns += ("tell_income",)
+    if explain:
+        if amount != request.amount and not notes:
+            notes = (
+                ("amount_range", {"min": p.min_amount, "max": p.max_amount, "amount": amount}),
+            )
+        if term != request.term_months:
+            notes += (("term_range", {"min": p.min_term, "max": p.max_term, "term": term}),)
+    return amount, term, failures, unknowns, notes
+
+
+def _floor(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("1"), rounding=ROUND_FLOOR)
 
 
 def _explain(code: str, params: dict) -> str:
@@ -366,14 +538,14 @@ def _explain(code: str, params: dict) -> str:
 
 
 QUESTIONS = {
-    "tell_occupation": _lazy("Tell us your occupation."),
-    "tell_city": _lazy("Tell us your city."),
-    "tell_age": _lazy("Tell us your age."),
-    "tell_age_exactly": _lazy("Tell us your date of birth."),
-    "tell_income": _lazy("Tell us your exact monthly income."),
-    "tell_months_in_job": _lazy("Tell us how long you have been in your current job."),
-    "tell_social_insurance": _lazy("Tell us whether you pay social insurance."),
-    "tell_revenue": _lazy("Tell us your monthly business revenue."),
-    "tell_years_trading": _lazy("Tell us how long your business has been trading."),
-    "tell_debt": _lazy("Tell us your exact income and existing monthly debt payments."),
+    "tell_occupation": gettext_lazy("Tell us your occupation."),
+    "tell_city": gettext_lazy("Tell us your city."),
+    "tell_age": gettext_lazy("Tell us your age."),
+    "tell_age_exactly": gettext_lazy("Tell us your date of birth."),
+    "tell_income": gettext_lazy("Tell us your exact monthly income."),
+    "tell_months_in_job": gettext_lazy("Tell us how long you have been in your current job."),
+    "tell_social_insurance": gettext_lazy("Tell us whether you pay social insurance."),
+    "tell_revenue": gettext_lazy("Tell us your monthly business revenue."),
+    "tell_years_trading": gettext_lazy("Tell us how long your business has been trading."),
+    "tell_debt": gettext_lazy("Tell us your exact income and existing monthly debt payments."),
 }

@@ -9,14 +9,14 @@ from lenders.models import LoanProduct, ProductTermApr
 from lenders.selectors import catalogue_version, published_products
 
 from .bands import Band, age_on
-from .matching import Borrower, ProductFacts
+from .matching import Borrower, Catalogue, ProductFacts
 from .models import BorrowerProfile
 
-_snapshot: tuple[str, list[ProductFacts]] | None = None
+_snapshot: tuple[str, Catalogue] | None = None
 _snapshot_lock = threading.Lock()
 
 
-def matchable_products() -> list[ProductFacts]:
+def matchable_products() -> Catalogue:
     """Every published product of an active lender, with its rules and APR per term.
 
     Built once per catalogue version in each process (two queries), so a match reads no
@@ -29,7 +29,7 @@ def matchable_products() -> list[ProductFacts]:
         return snapshot[1]
     with _snapshot_lock:
         if _snapshot is None or _snapshot[0] != version:
-            _snapshot = (version, _load_products())
+            _snapshot = (version, Catalogue(_load_products()))
         return _snapshot[1]
 
 

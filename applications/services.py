@@ -1,9 +1,6 @@
 """Every write for borrowers: profiles (encrypted), matches (logged without personal data)."""
 
-import datetime
-
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from loanmarket.crypto import blind_index, blind_indexes
 
@@ -60,10 +57,8 @@ def find_offers(
     sort: str = "apr",
     page: int = 1,
     per_page: int = 20,
-    today: datetime.date | None = None,
 ) -> matching.MatchResult:
     """Match, and log the match with bands and counts only (never personal data)."""
-    today = today or timezone.localdate()
     result = matching.match(
         request,
         borrower,
@@ -71,7 +66,6 @@ def find_offers(
         sort=sort,
         offset=(page - 1) * per_page,
         limit=per_page,
-        start=today,
     )
     MatchLog.objects.create(
         logged_in=logged_in,

@@ -2,18 +2,24 @@
 
 import datetime
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARS = "10X98765432"
-ID_PATTERN = re.compile(r"^\d{17}[\dX]$")
-MOBILE_PATTERN = re.compile(r"^1[3-9]\d{9}$")
+ID_PATTERN = re.compile(r"[0-9]{17}[0-9X]")
+MOBILE_PATTERN = re.compile(r"1[3-9][0-9]{9}")
+
+
+def normalize_digits(value: str) -> str:
+    """Full-width digits typed on a Chinese keyboard become ASCII; spaces go."""
+    return unicodedata.normalize("NFKC", value).strip().replace(" ", "")
 
 
 def normalize_national_id(value: str) -> str:
-    return value.strip().replace(" ", "").upper()
+    return normalize_digits(value).upper()
 
 
 def national_id_birth_date(value: str) -> datetime.date:
@@ -21,7 +27,7 @@ def national_id_birth_date(value: str) -> datetime.date:
 
     Raises ``ValidationError`` for a wrong shape, checksum or impossible date.
     """
-    if not ID_PATTERN.match(value):
+    if not ID_PATTERN.fullmatch(value):
         raise ValidationError(
             _("A national ID number has 17 digits and then a digit or X."), code="id_shape"
         )
@@ -40,7 +46,7 @@ def national_id_birth_date(value: str) -> datetime.date:
 
 
 def validate_mobile(value: str) -> None:
-    if not MOBILE_PATTERN.match(value):
+    if not MOBILE_PATTERN.fullmatch(value):
         raise ValidationError(
             _("Enter an 11-digit mainland mobile number starting with 13 to 19."), code="mobile"
         )

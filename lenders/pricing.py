@@ -143,8 +143,8 @@ def add_months(start: datetime.date, months: int) -> datetime.date:
     """The same day of month ``months`` later, clamped to the month's end."""
     month_index = start.month - 1 + months
     year, month = start.year + month_index // 12, month_index % 12 + 1
-    day = min(start.day, calendar.monthrange(year, month)[1])
-    return datetime.date(year, month, day)
+    last_day = 29 if month == 2 and calendar.isleap(year) else calendar.mdays[month]
+    return datetime.date(year, month, min(start.day, last_day))
 
 
 def _rows(price: QuotedPrice, amount: Decimal, n: int) -> list[tuple[Decimal, Decimal, Decimal]]:
@@ -202,18 +202,62 @@ def _waive(price: QuotedPrice, amount: Decimal, n: int, rows: list) -> list:
     return [(p, ZERO if index < k else i, f) for index, (p, i, f) in enumerate(rows)]
 
 
+@dataclass(frozen=True)
+class Quote:
+    """A loan's cost in brief, for lists of offers: the same figures a full schedule
+    gives, without the dated installments."""
+
+    amount: Decimal
+    term_months: int
+    upfront_fee: Decimal
+    first_payment: Decimal
+    total_interest: Decimal
+    total_fees: Decimal
+    total_repayment: Decimal
+    apr: Decimal
+    ear: Decimal
+
+
+def _price(price: QuotedPrice, amount: Decimal, n: int) -> tuple:
+    """The priced rows (principal, interest, fee), their months, the upfront fee and the
+    monthly IRR: everything ``quote`` and ``build_schedule`` show comes from here."""
+    if amount <= 0 or n < 1:
+        raise ValueError("amount must be positive and the term at least one month")
+    rows = _waive(price, amount, n, _rows(price, amount, n))
+    months = [n] if price.repayment_method == RepaymentMethod.BULLET else range(1, n + 1)
+    upfront_fee = money(amount * price.upfront_fee_pct / HUNDRED)
+    flows = [(0, amount - upfront_fee)]
+    flows += [(month, -(p + i + f)) for month, (p, i, f) in zip(months, rows, strict=True)]
+    irr = monthly_irr(flows, guess=float(price.periodic_rate) or 0.01)
+    return rows, months, upfront_fee, irr
+
+
+def quote(price: QuotedPrice, *, amount: Decimal, term_months: int) -> Quote:
+    """What ``amount`` over ``term_months`` costs: the figures of its full schedule."""
+    amount = money(Decimal(amount))
+    rows, _months, upfront_fee, irr = _price(price, amount, term_months)
+    first = rows[0]
+    return Quote(
+        amount=amount,
+        term_months=term_months,
+        upfront_fee=upfront_fee,
+        first_payment=first[0] + first[1] + first[2],
+        total_interest=sum((i for _p, i, _f in rows), ZERO),
+        total_fees=upfront_fee + sum((f for _p, _i, f in rows), ZERO),
+        total_repayment=sum((p + i + f for p, i, f in rows), ZERO),
+        apr=_percent(irr * 12),
+        ear=_percent((1 + irr) ** 12 - 1),
+    )
+
+
 def build_schedule(
     price: QuotedPrice, *, amount: Decimal, term_months: int, start: datetime.date
 ) -> Schedule:
     """The full repayment schedule of ``amount`` over ``term_months`` from ``start``."""
-    if amount <= 0 or term_months < 1:
-        raise ValueError("amount must be positive and the term at least one month")
     amount = money(Decimal(amount))
-    n = term_months
-    rows = _waive(price, amount, n, _rows(price, amount, n))
+    rows, months, upfront_fee, irr = _price(price, amount, term_months)
     installments = []
     balance = amount
-    months = [n] if price.repayment_method == RepaymentMethod.BULLET else range(1, n + 1)
     for index, (month, (principal, interest, fee)) in enumerate(zip(months, rows, strict=True)):
         balance -= principal
         installments.append(
@@ -227,15 +271,10 @@ def build_schedule(
                 balance=balance,
             )
         )
-    upfront_fee = money(amount * price.upfront_fee_pct / HUNDRED)
-    flows = [(0, amount - upfront_fee)] + [
-        (month, -inst.payment) for month, inst in zip(months, installments, strict=True)
-    ]
-    irr = monthly_irr(flows)
     return Schedule(
         price=price,
         amount=amount,
-        term_months=n,
+        term_months=term_months,
         start=start,
         upfront_fee=upfront_fee,
         installments=tuple(installments),
@@ -250,7 +289,7 @@ def _percent(fraction: float) -> Decimal:
     return value if value else ZERO
 
 
-def monthly_irr(flows: list[tuple[int, Decimal]]) -> float:
+def monthly_irr(flows: list[tuple[int, Decimal]], *, guess: float = 0.01) -> float:
     """The monthly internal rate of return of (month, amount) cash flows.
 
     A rate is not money, so it is solved in binary floating point (Newton's method,
@@ -263,15 +302,18 @@ def monthly_irr(flows: list[tuple[int, Decimal]]) -> float:
     def npv(rate: float) -> float:
         return sum(v * (1 + rate) ** -t for t, v in cash)
 
-    def slope(rate: float) -> float:
-        return sum(-t * v * (1 + rate) ** (-t - 1) for t, v in cash)
-
-    rate = 0.01
+    rate = guess  # the quoted periodic rate is close: fees only add to it
     for _ in range(50):
-        value, d = npv(rate), slope(rate)
-        if d == 0 or not math.isfinite(value):
+        base = 1.0 + rate
+        value = slope = 0.0
+        for t, v in cash:  # the value and its derivative in one pass
+            discounted = v * base**-t
+            value += discounted
+            slope -= t * discounted
+        slope /= base
+        if slope == 0 or not math.isfinite(value):
             break
-        step = value / d
+        step = value / slope
         rate -= step
         if not -0.5 < rate < 1000:
             break

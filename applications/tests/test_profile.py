@@ -178,3 +178,12 @@ def test_a_new_date_of_birth_must_still_match_the_saved_id(borrower_client, full
 
     assert response.status_code == 400
     assert "does not match your national ID" in response.content.decode()
+
+
+def test_full_width_digits_typed_on_a_chinese_keyboard_are_saved_as_ascii(
+    borrower_client, borrower
+):
+    response = borrower_client.post(IDENTITY, identity(mobile="１３８１２３４５６７８"))
+
+    assert response.status_code == 302
+    assert BorrowerProfile.objects.get(user=borrower).mobile == "13812345678"
