@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from lenders.models import Lender, LoanProduct
+from lenders.models import EligibilityRules, Lender, LoanProduct
 from lenders.tests.factories import LenderFactory, LoanProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -171,3 +171,52 @@ def test_lender_list_filters_by_status_and_searches(staff_client):
     )
 
     assert "Findable Bank" in response.content.decode()
+
+
+def test_eligibility_rules_are_edited_on_the_product_page(staff_client):
+    product = LoanProductFactory()
+    data = product_form(
+        product.lender,
+        slug=product.slug,
+        name=product.name,
+        **{
+            "rules-TOTAL_FORMS": "1",
+            "rules-0-min_age": "22",
+            "rules-0-max_age": "55",
+            "rules-0-min_monthly_income": "5000",
+            "rules-0-occupations": ["salaried", "civil_servant"],
+            "rules-0-cities": ["beijing"],
+            "rules-0-income_multiple": "10",
+        },
+    )
+
+    response = staff_client.post(
+        reverse("admin:lenders_loanproduct_change", args=[product.pk]), data
+    )
+
+    assert response.status_code == 302
+    rules = EligibilityRules.objects.get(product=product)
+    assert (rules.min_age, rules.max_age) == (22, 55)
+    assert rules.occupations == ["salaried", "civil_servant"]
+    assert rules.cities == ["beijing"]
+    assert rules.min_monthly_income == Decimal("5000")
+
+
+def test_rules_with_an_age_under_18_are_a_form_error(staff_client):
+    product = LoanProductFactory()
+    data = product_form(
+        product.lender,
+        slug=product.slug,
+        name=product.name,
+        **{"rules-TOTAL_FORMS": "1", "rules-0-min_age": "16", "rules-0-max_age": "55"},
+    )
+
+    response = staff_client.post(
+        reverse("admin:lenders_loanproduct_change", args=[product.pk]),
+        data,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 200
+    assert "Borrowers are at least 18" in response.content.decode()
+    assert not EligibilityRules.objects.filter(product=product).exists()
