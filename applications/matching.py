@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from lenders import pricing
 from lenders.choices import City, Occupation
+from lenders.models import EligibilityRules
 from lenders.templatetags.money import cny
 
 from .bands import Band
@@ -94,22 +95,7 @@ class ProductFacts:
         object.__setattr__(self, "rule_id", _RULE_IDS.setdefault(rules, len(_RULE_IDS)))
 
 
-RULE_FIELDS = (
-    "lender_kind",
-    "category",
-    "min_age",
-    "max_age",
-    "min_monthly_income",
-    "occupations",
-    "min_months_in_job",
-    "cities",
-    "social_insurance_required",
-    "min_business_revenue",
-    "min_years_trading",
-    "max_debt_to_income_pct",
-    "income_multiple",
-    "revenue_multiple",
-)
+RULE_FIELDS = ("lender_kind", "category", *EligibilityRules.FIELDS)
 _RULE_IDS: dict[tuple, int] = {}
 
 

@@ -5,7 +5,7 @@ from collections import defaultdict
 
 from django.db.models import QuerySet
 
-from lenders.models import LoanProduct, ProductTermApr
+from lenders.models import EligibilityRules, LoanProduct, ProductTermApr
 from lenders.selectors import catalogue_version, published_products
 
 from .bands import Band, age_on
@@ -47,20 +47,9 @@ def _load_products() -> list[ProductFacts]:
         rules = getattr(product, "rules", None)
         rule_fields = {}
         if rules is not None:
-            rule_fields = {
-                "min_age": rules.min_age,
-                "max_age": rules.max_age,
-                "min_monthly_income": rules.min_monthly_income,
-                "occupations": frozenset(rules.occupations),
-                "min_months_in_job": rules.min_months_in_job,
-                "cities": frozenset(rules.cities),
-                "social_insurance_required": rules.social_insurance_required,
-                "min_business_revenue": rules.min_business_revenue,
-                "min_years_trading": rules.min_years_trading,
-                "max_debt_to_income_pct": rules.max_debt_to_income_pct,
-                "income_multiple": rules.income_multiple,
-                "revenue_multiple": rules.revenue_multiple,
-            }
+            rule_fields = {name: getattr(rules, name) for name in EligibilityRules.FIELDS}
+            rule_fields["occupations"] = frozenset(rules.occupations)
+            rule_fields["cities"] = frozenset(rules.cities)
         facts.append(
             ProductFacts(
                 id=product.pk,

@@ -85,20 +85,7 @@ class EligibilityRulesForm(forms.ModelForm):
 
     class Meta:
         model = EligibilityRules
-        fields = (
-            "min_age",
-            "max_age",
-            "min_monthly_income",
-            "occupations",
-            "min_months_in_job",
-            "cities",
-            "social_insurance_required",
-            "min_business_revenue",
-            "min_years_trading",
-            "max_debt_to_income_pct",
-            "income_multiple",
-            "revenue_multiple",
-        )
+        fields = EligibilityRules.FIELDS
 
 
 class EligibilityRulesInline(admin.StackedInline):

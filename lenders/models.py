@@ -299,6 +299,22 @@ class EligibilityRules(models.Model):
     Matching (``applications.matching``) explains each rule a borrower fails in words.
     """
 
+    # Every rule, in the order admin shows them and matching reads them.
+    FIELDS = (
+        "min_age",
+        "max_age",
+        "min_monthly_income",
+        "occupations",
+        "min_months_in_job",
+        "cities",
+        "social_insurance_required",
+        "min_business_revenue",
+        "min_years_trading",
+        "max_debt_to_income_pct",
+        "income_multiple",
+        "revenue_multiple",
+    )
+
     product = models.OneToOneField(
         LoanProduct, on_delete=models.CASCADE, related_name="rules", verbose_name=_("product")
     )
