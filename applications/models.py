@@ -1,10 +1,14 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lenders.choices import City, LoanPurpose, Occupation
-from lenders.models import MONEY
+from lenders.models import MONEY, Lender, LoanProduct
 from loanmarket.crypto import EncryptedTextField
 
 
@@ -92,3 +96,183 @@ class MatchLog(models.Model):
 
     def __str__(self) -> str:
         return f"match {self.pk}"
+
+
+class ApplicationStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    FORWARDING = "forwarding", _("Being sent to the lender")
+    FORWARDED = "forwarded", _("With the lender")
+    DELIVERY_FAILED = "delivery_failed", _("Could not be sent")
+    IN_REVIEW = "in_review", _("In review")
+    MORE_INFO_NEEDED = "more_info_needed", _("More information needed")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
+    DISBURSED = "disbursed", _("Disbursed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    EXPIRED = "expired", _("Expired")
+
+
+FINAL_STATUSES = (
+    ApplicationStatus.DISBURSED,
+    ApplicationStatus.DECLINED,
+    ApplicationStatus.WITHDRAWN,
+    ApplicationStatus.EXPIRED,
+)
+
+
+class Application(models.Model):
+    """A borrower's application to one lender's product, forwarded with their consent.
+
+    Only ``services`` change ``status``, through the table in ``states.py``.
+    """
+
+    Status = ApplicationStatus
+
+    FINAL = FINAL_STATUSES
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    borrower = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="loan_applications"
+    )
+    product = models.ForeignKey(LoanProduct, on_delete=models.PROTECT, related_name="+")
+    lender = models.ForeignKey(Lender, on_delete=models.PROTECT, related_name="applications")
+    amount = models.DecimalField(_("amount"), **MONEY)
+    term_months = models.PositiveSmallIntegerField(_("term (months)"))
+    purpose = models.CharField(_("purpose"), max_length=20, choices=LoanPurpose.choices)
+    # The cost disclosed and agreed to, from the pricing engine.
+    apr = models.DecimalField(_("APR (%)"), max_digits=9, decimal_places=2)
+    first_payment = models.DecimalField(_("first payment"), **MONEY)
+    total_repayment = models.DecimalField(_("total repayment"), **MONEY)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
+    )
+    # Exactly the profile fields shared with the lender (JSON), encrypted like the profile.
+    shared_data = EncryptedTextField(editable=False)
+    lender_reference = models.CharField(_("lender's reference"), max_length=100, blank=True)
+    in_portal_inbox = models.BooleanField(_("waiting in the partner portal"), default=False)
+    decision_amount = models.DecimalField(**MONEY, null=True, blank=True)
+    decision_apr = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+    decision_term_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-submitted_at"]
+        indexes = [
+            models.Index(fields=["borrower", "-submitted_at"], name="application_borrower"),
+            models.Index(fields=["lender", "status"], name="application_lender_status"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["borrower", "product"],
+                condition=~Q(status__in=FINAL_STATUSES),
+                name="one_open_application_per_product",
+                violation_error_message=_("You already have an open application for this loan."),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0, term_months__gte=1), name="application_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ApplicationStatus.values), name="application_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.id)
+
+    def get_absolute_url(self) -> str:
+        return reverse("applications:detail", args=[self.id])
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in self.FINAL
+
+
+class ApplicationEvent(models.Model):
+    """Every change of an application's status: the borrower's timeline."""
+
+    class Actor(models.TextChoices):
+        BORROWER = "borrower", _("You")
+        PLATFORM = "platform", _("LoanMarket")
+        LENDER = "lender", _("The lender")
+        STAFF = "staff", _("LoanMarket staff")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    actor = models.CharField(max_length=10, choices=Actor.choices)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    detail = models.TextField(blank=True)
+    occurred_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["occurred_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
+
+
+class Consent(models.Model):
+    """The borrower's consent to send named profile fields to one lender (PIPL)."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.PROTECT, related_name="consent"
+    )
+    text_version = models.CharField(max_length=20)
+    lender_name = models.CharField(max_length=120)
+    fields = models.JSONField()
+    given_at = models.DateTimeField(default=timezone.now)
+    ip_address = models.GenericIPAddressField(null=True)
+
+    def __str__(self) -> str:
+        return f"consent {self.pk}"
+
+
+class Delivery(models.Model):
+    """One outgoing message to a lender. Its state lives here, not in Celery: a task only
+    says "look at delivery N", and claiming it is one conditional UPDATE."""
+
+    class Kind(models.TextChoices):
+        FORWARD = "forward", _("Application")
+        WITHDRAWAL = "withdrawal", _("Withdrawal notice")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed")
+
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="deliveries"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    idempotency_key = models.CharField(max_length=80, unique=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = _("deliveries")
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="delivery_due")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.idempotency_key}"
+
+
+class DeliveryAttempt(models.Model):
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="log")
+    started_at = models.DateTimeField()
+    duration_ms = models.PositiveIntegerField()
+    status_code = models.PositiveSmallIntegerField(null=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["started_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.status_code or self.error[:30]}"

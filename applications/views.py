@@ -16,8 +16,6 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from lenders.choices import Occupation
-
 from . import matching, selectors, services
 from .bands import AGE_BANDS, INCOME_BANDS
 from .exceptions import ApplicationError
@@ -34,37 +32,23 @@ class Step:
     slug: str
     title: str
     form_class: type
-    required: tuple[str, ...]  # what makes the step complete
+
+    @property
+    def required(self) -> tuple[str, ...]:  # what makes the step complete
+        return services.REQUIRED[self.slug]
 
 
-STEPS = (
-    Step(
-        "identity",
-        gettext_lazy("Who you are"),
-        IdentityForm,
-        ("full_name", "mobile", "national_id", "date_of_birth"),
-    ),
-    Step("work", gettext_lazy("Where you live and work"), WorkForm, ("city", "occupation")),
-    Step(
-        "money",
-        gettext_lazy("Income and debts"),
-        MoneyForm,
-        ("monthly_income", "has_social_insurance", "monthly_debt_payments"),
-    ),
-    Step(
-        "business",
-        gettext_lazy("Your business"),
-        BusinessForm,
-        ("monthly_business_revenue", "years_trading"),
-    ),
-)
+STEPS = {
+    "identity": Step("identity", gettext_lazy("Who you are"), IdentityForm),
+    "work": Step("work", gettext_lazy("Where you live and work"), WorkForm),
+    "money": Step("money", gettext_lazy("Income and debts"), MoneyForm),
+    "business": Step("business", gettext_lazy("Your business"), BusinessForm),
+}
 KEEP_IF_EMPTY = ("mobile", "national_id")  # saved values are never shown again in full
 
 
 def _steps_for(profile: BorrowerProfile) -> list[Step]:
-    if profile.occupation == Occupation.BUSINESS_OWNER:
-        return list(STEPS)
-    return [step for step in STEPS if step.slug != "business"]
+    return [STEPS[slug] for slug in services.steps_for(profile)]
 
 
 def _complete(profile: BorrowerProfile, step: Step) -> bool:

@@ -6,6 +6,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from loanmarket.crypto import EncryptedTextField
+
 from . import pricing
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -83,6 +85,12 @@ class Lender(models.Model):
     description = models.TextField(_("description"), blank=True)
     logo = models.ImageField(_("logo"), upload_to="lenders/logos/", blank=True)
     website = models.URLField(_("website"), blank=True)
+    # Integration: where applications go (empty: the partner portal's inbox), and the
+    # secret both sides sign with (shown once; the previous one verifies for 24 hours).
+    api_base_url = models.URLField(_("API base URL"), blank=True)
+    webhook_secret = EncryptedTextField(_("signing secret"), blank=True, editable=False)
+    previous_webhook_secret = EncryptedTextField(blank=True, editable=False)
+    secret_rotated_at = models.DateTimeField(null=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -1,5 +1,6 @@
 """Every write to lenders and products, so that derived prices and caches stay true."""
 
+import datetime
 import uuid
 from decimal import Decimal
 
@@ -9,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import pricing
+from . import pricing, signing
 from .exceptions import AprAboveCap, InvalidProductStatus
 from .models import EligibilityRules, Lender, LoanProduct, ProductTermApr
 from .selectors import CATALOGUE_VERSION_KEY
@@ -136,6 +137,31 @@ def save_rules(*, rules: EligibilityRules) -> EligibilityRules:
     rules.save()
     invalidate_catalogue()
     return rules
+
+
+SECRET_OVERLAP = datetime.timedelta(hours=24)
+
+
+@transaction.atomic
+def rotate_webhook_secret(*, lender: Lender) -> str:
+    """A new signing secret for the lender, returned once (only its ciphertext is kept).
+    The previous one still verifies for 24 hours, so the lender can switch over."""
+    lender = Lender.objects.select_for_update().get(pk=lender.pk)
+    secret = signing.new_secret()
+    lender.previous_webhook_secret = lender.webhook_secret
+    lender.webhook_secret = secret
+    lender.secret_rotated_at = timezone.now()
+    lender.save(update_fields=["webhook_secret", "previous_webhook_secret", "secret_rotated_at"])
+    return secret
+
+
+def verification_secrets(lender: Lender) -> list[str]:
+    """The secrets a message from this lender may be signed with, newest first."""
+    found = [lender.webhook_secret] if lender.webhook_secret else []
+    recent = lender.secret_rotated_at and timezone.now() - lender.secret_rotated_at < SECRET_OVERLAP
+    if lender.previous_webhook_secret and recent:
+        found.append(lender.previous_webhook_secret)
+    return found
 
 
 @transaction.atomic

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "loanmarket",
     "lenders",
     "applications",
+    "partners",
 ]
 
 MIDDLEWARE = [
@@ -206,7 +207,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "loanmarket.tasks.record_heartbeat",
         "schedule": 60.0,
     },
+    # Sends what is due and what a dead worker left behind: no application is lost.
+    "sweep-deliveries": {
+        "task": "applications.tasks.sweep_deliveries",
+        "schedule": 60.0,
+    },
 }
+
+# How long a lender's API may take to answer before the attempt counts as failed.
+LENDER_TIMEOUT_SECONDS = env.float("LENDER_TIMEOUT_SECONDS", default=10.0)
 
 # The platform never publishes a product whose APR (percent) exceeds this, anywhere in its range.
 PLATFORM_MAX_APR = Decimal(env.str("PLATFORM_MAX_APR", default="24"))

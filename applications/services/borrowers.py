@@ -1,14 +1,14 @@
-"""Every write for borrowers: profiles (encrypted), matches (logged without personal data)."""
+"""Profiles (encrypted) and matches (logged without personal data)."""
 
 from django.db import IntegrityError, transaction
 
 from loanmarket.crypto import blind_index, blind_indexes
 
-from . import matching
-from .bands import AGE_BANDS, INCOME_BANDS, band_of
-from .exceptions import NationalIdTaken
-from .models import BorrowerProfile, MatchLog
-from .selectors import matchable_products
+from .. import matching
+from ..bands import AGE_BANDS, INCOME_BANDS, band_of
+from ..exceptions import NationalIdTaken
+from ..models import BorrowerProfile, MatchLog
+from ..selectors import matchable_products
 
 NATIONAL_ID = "national_id"
 

@@ -1,0 +1,229 @@
+"""Applying: consent for one lender, the shared snapshot, and every status change."""
+
+import json
+from decimal import Decimal
+from functools import partial
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lenders import pricing
+from lenders.choices import Occupation
+from lenders.models import LoanProduct
+
+from .. import matching, states
+from ..exceptions import ApplicationError
+from ..models import Application, ApplicationEvent, BorrowerProfile, Consent, Delivery
+from ..selectors import borrower_from_profile, matchable_products
+from ..tasks import deliver as deliver_task
+
+S = Application.Status
+CONSENT_TEXT_VERSION = "2026-11"
+IDENTITY_FIELDS = ("full_name", "mobile", "national_id", "date_of_birth")
+WORK_FIELDS = ("city", "occupation", "employer", "position", "months_in_job")
+MONEY_FIELDS = (
+    "monthly_income",
+    "has_social_insurance",
+    "has_housing_fund",
+    "has_credit_card",
+    "monthly_debt_payments",
+)
+BUSINESS_FIELDS = ("monthly_business_revenue", "years_trading")
+# What each profile step needs to be complete (the rest may stay empty, e.g. no employer).
+REQUIRED = {
+    "identity": IDENTITY_FIELDS,
+    "work": ("city", "occupation"),
+    "money": ("monthly_income", "has_social_insurance", "monthly_debt_payments"),
+    "business": BUSINESS_FIELDS,
+}
+
+
+class ProfileIncomplete(ApplicationError):
+    code = "profile_incomplete"
+
+    def __init__(self) -> None:
+        super().__init__(_("Please finish your profile first."))
+
+
+class ConsentMismatch(ApplicationError):
+    code = "consent_mismatch"
+
+    def __init__(self) -> None:
+        super().__init__(
+            _("What we would share has changed since you looked. Please review it again.")
+        )
+
+
+class NotEligible(ApplicationError):
+    code = "not_eligible"
+
+
+def steps_for(profile: BorrowerProfile) -> list[str]:
+    """The profile steps this borrower has to complete (business owners have four)."""
+    if profile.occupation == Occupation.BUSINESS_OWNER:
+        return list(REQUIRED)
+    return [step for step in REQUIRED if step != "business"]
+
+
+def incomplete_steps(profile: BorrowerProfile) -> list[str]:
+    return [
+        step
+        for step in steps_for(profile)
+        if any(getattr(profile, name) in (None, "") for name in REQUIRED[step])
+    ]
+
+
+def fields_to_share(profile: BorrowerProfile) -> list[str]:
+    """Exactly the profile fields a lender receives with an application."""
+    fields = [*IDENTITY_FIELDS, *WORK_FIELDS, *MONEY_FIELDS]
+    if profile.occupation == Occupation.BUSINESS_OWNER:
+        fields += BUSINESS_FIELDS
+    return fields
+
+
+def _snapshot(profile: BorrowerProfile, fields: list[str]) -> str:
+    values = {}
+    for name in fields:
+        value = getattr(profile, name)
+        values[name] = str(value) if isinstance(value, Decimal) else value
+    values["date_of_birth"] = profile.date_of_birth.isoformat()
+    return json.dumps(values, ensure_ascii=False)
+
+
+def transition(
+    *, application: Application, to: str, actor: str, detail: str = "", occurred_at=None
+) -> Application:
+    """The one place a status changes: checked against ``states``, recorded as an event."""
+    states.check_transition(application.status, to)
+    ApplicationEvent.objects.create(
+        application=application,
+        actor=actor,
+        from_status=application.status,
+        to_status=to,
+        detail=detail,
+        occurred_at=occurred_at or timezone.now(),
+    )
+    application.status = to
+    application.save(update_fields=["status", "updated_at"])
+    return application
+
+
+@transaction.atomic
+def submit_application(
+    *,
+    borrower,
+    product: LoanProduct,
+    amount: Decimal,
+    term_months: int,
+    purpose: str,
+    consented_fields: list[str],
+    ip_address: str | None,
+) -> Application:
+    """Apply to one product with the borrower's consent for that lender alone.
+
+    Submitting twice (double click, two tabs) returns the open application already there.
+    The application and its outgoing delivery are written together; the delivery task is
+    queued after commit, and the beat sweeper picks it up if that message is ever lost.
+    """
+    open_one = (
+        Application.objects.filter(borrower=borrower, product=product)
+        .exclude(status__in=Application.FINAL)
+        .first()
+    )
+    if open_one is not None:
+        return open_one
+    profile = BorrowerProfile.objects.select_for_update().get(user=borrower)
+    fields = fields_to_share(profile)
+    if incomplete_steps(profile):
+        raise ProfileIncomplete
+    if list(consented_fields) != fields:
+        raise ConsentMismatch
+    facts = [p for p in matchable_products().products if p.id == product.pk]
+    if not facts:
+        raise NotEligible(_("This loan is not available any more."))
+    request = matching.LoanRequest(amount=amount, term_months=term_months, purpose=purpose)
+    (offer,) = matching.match(
+        request, borrower_from_profile(profile, today=timezone.localdate()), facts
+    ).offers
+    if not offer.eligible:
+        raise NotEligible(" ".join(offer.reasons + offer.missing))
+    if (offer.amount, offer.term_months) != (amount, term_months):
+        raise NotEligible(" ".join(offer.notes))
+    quote = pricing.quote(product.quoted_price, amount=amount, term_months=term_months)
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                borrower=borrower,
+                product=product,
+                lender=product.lender,
+                amount=quote.amount,
+                term_months=term_months,
+                purpose=purpose,
+                apr=quote.apr,
+                first_payment=quote.first_payment,
+                total_repayment=quote.total_repayment,
+                shared_data=_snapshot(profile, fields),
+            )
+    except IntegrityError:  # the other tab won the race: one open application only
+        return (
+            Application.objects.filter(borrower=borrower, product=product)
+            .exclude(status__in=Application.FINAL)
+            .get()
+        )
+    Consent.objects.create(
+        application=application,
+        text_version=CONSENT_TEXT_VERSION,
+        lender_name=product.lender.name,
+        fields=fields,
+        ip_address=ip_address,
+    )
+    ApplicationEvent.objects.create(
+        application=application, actor=ApplicationEvent.Actor.BORROWER, to_status=S.SUBMITTED
+    )
+    if product.lender.api_base_url:
+        transition(application=application, to=S.FORWARDING, actor=ApplicationEvent.Actor.PLATFORM)
+        delivery = Delivery.objects.create(
+            application=application,
+            kind=Delivery.Kind.FORWARD,
+            idempotency_key=str(application.id),
+        )
+        transaction.on_commit(partial(deliver_task.delay, delivery.pk), robust=True)
+    else:
+        # A lender without an API takes applications in the partner portal's inbox.
+        transition(application=application, to=S.FORWARDING, actor=ApplicationEvent.Actor.PLATFORM)
+        application.in_portal_inbox = True
+        application.save(update_fields=["in_portal_inbox"])
+        transition(
+            application=application,
+            to=S.FORWARDED,
+            actor=ApplicationEvent.Actor.PLATFORM,
+            detail=_("Waiting in the lender's partner portal."),
+        )
+    return application
+
+
+@transaction.atomic
+def withdraw_application(*, borrower, application: Application) -> Application:
+    """The borrower withdraws before a decision (or turns an offer down). A lender that
+    may already have the application is told by a signed notice."""
+    application = Application.objects.select_for_update().get(pk=application.pk, borrower=borrower)
+    states.check_transition(application.status, S.WITHDRAWN)
+    not_sent = Delivery.objects.filter(
+        application=application, kind=Delivery.Kind.FORWARD, state=Delivery.State.PENDING
+    ).filter(lease_expires_at__isnull=True, attempts=0)
+    cancelled = not_sent.update(
+        state=Delivery.State.FAILED, last_error="withdrawn before it was sent"
+    )
+    transition(application=application, to=S.WITHDRAWN, actor=ApplicationEvent.Actor.BORROWER)
+    sent_or_sending = application.deliveries.filter(kind=Delivery.Kind.FORWARD).exclude(
+        state=Delivery.State.FAILED
+    )
+    if not cancelled and application.lender.api_base_url and sent_or_sending.exists():
+        delivery = Delivery.objects.create(
+            application=application,
+            kind=Delivery.Kind.WITHDRAWAL,
+            idempotency_key=f"{application.id}:withdrawal",
+        )
+        transaction.on_commit(partial(deliver_task.delay, delivery.pk), robust=True)
+    return application

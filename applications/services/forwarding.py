@@ -1,0 +1,218 @@
+"""Forwarding to lenders: at least once, with an idempotency key, every attempt logged.
+
+Delivery state lives in the database. ``deliver`` claims a due delivery with one
+conditional UPDATE (so a duplicate task message is harmless), POSTs the signed JSON, and
+records the attempt. Timeouts, connection errors, 408, 429 and 5xx are retried with
+exponential backoff and jitter through ``next_attempt_at`` for at least an hour; any other
+4xx fails at once with the lender's reason. The beat task ``sweep_deliveries`` re-queues
+whatever is due, including deliveries a dead worker left behind (their lease expired).
+"""
+
+import datetime
+import json
+import logging
+import random
+import time
+import urllib.error
+import urllib.request
+
+from django.conf import settings
+from django.core.mail import mail_admins
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from lenders import signing
+
+from ..models import Application, ApplicationEvent, Delivery, DeliveryAttempt
+from .applying import transition
+
+logger = logging.getLogger(__name__)
+
+S = Application.Status
+LEASE = datetime.timedelta(seconds=60)  # longer than a request may take
+RETRY_FOR = datetime.timedelta(hours=1, minutes=5)
+FIRST_BACKOFF_SECONDS = 5
+MAX_BACKOFF_SECONDS = 600
+RETRYABLE = {408, 429}
+
+
+class _Outcome:
+    def __init__(self, *, status: int | None, body: str = "", error: str = "") -> None:
+        self.status, self.body, self.error = status, body, error
+
+    @property
+    def delivered(self) -> bool:
+        return self.status is not None and 200 <= self.status < 300
+
+    @property
+    def retryable(self) -> bool:
+        return self.status is None or self.status in RETRYABLE or self.status >= 500
+
+
+def _claim(delivery_id: int) -> bool:
+    now = timezone.now()
+    return bool(
+        Delivery.objects.filter(
+            Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now),
+            pk=delivery_id,
+            state=Delivery.State.PENDING,
+            next_attempt_at__lte=now,
+        ).update(lease_expires_at=now + LEASE, attempts=F("attempts") + 1)
+    )
+
+
+def _payload(delivery: Delivery) -> dict:
+    application = delivery.application
+    if delivery.kind == Delivery.Kind.WITHDRAWAL:
+        return {"application_id": str(application.id), "event": "withdrawn"}
+    return {
+        "application_id": str(application.id),
+        "product_code": application.product.slug,
+        "amount": str(application.amount),
+        "term_months": application.term_months,
+        "purpose": application.purpose,
+        "applicant": json.loads(application.shared_data),
+    }
+
+
+def _post(delivery: Delivery) -> _Outcome:
+    lender = delivery.application.lender
+    path = "/applications" if delivery.kind == Delivery.Kind.FORWARD else "/withdrawals"
+    body = json.dumps(_payload(delivery), ensure_ascii=False)
+    headers = signing.signed_headers(
+        secret=lender.webhook_secret,
+        message_id=f"{delivery.idempotency_key}:{delivery.attempts}",
+        body=body,
+        at=timezone.now(),
+    )
+    request = urllib.request.Request(  # noqa: S310 - the lender's https (or sandbox) URL
+        lender.api_base_url.rstrip("/") + path,
+        data=body.encode(),
+        method="POST",
+        headers={
+            **headers,
+            "Content-Type": "application/json",
+            "Idempotency-Key": delivery.idempotency_key,
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=settings.LENDER_TIMEOUT_SECONDS) as response:  # noqa: S310
+            return _Outcome(
+                status=response.status, body=response.read(65536).decode(errors="replace")
+            )
+    except urllib.error.HTTPError as exc:
+        return _Outcome(status=exc.code, body=exc.read(65536).decode(errors="replace"))
+    except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+        return _Outcome(status=None, error=f"{type(exc).__name__}: {exc}"[:500])
+
+
+def _reason(outcome: _Outcome) -> str:
+    if outcome.error:
+        return outcome.error
+    try:
+        body = json.loads(outcome.body)
+    except ValueError:
+        return f"HTTP {outcome.status}"
+    reason = (
+        body.get("reason") or body.get("error") or body.get("detail")
+        if isinstance(body, dict)
+        else None
+    )
+    return f"HTTP {outcome.status}: {reason}" if reason else f"HTTP {outcome.status}"
+
+
+def deliver(*, delivery_id: int) -> None:
+    """Send one delivery if it is due and no one else holds it."""
+    if not _claim(delivery_id):
+        return
+    delivery = Delivery.objects.select_related("application__lender", "application__product").get(
+        pk=delivery_id
+    )
+    application = delivery.application
+    if delivery.kind == Delivery.Kind.FORWARD and application.status != S.FORWARDING:
+        Delivery.objects.filter(pk=delivery.pk).update(
+            state=Delivery.State.FAILED, lease_expires_at=None, last_error="no longer to be sent"
+        )
+        return
+    started = timezone.now()
+    clock = time.monotonic()
+    outcome = _post(delivery)
+    DeliveryAttempt.objects.create(
+        delivery=delivery,
+        started_at=started,
+        duration_ms=int((time.monotonic() - clock) * 1000),
+        status_code=outcome.status,
+        error=outcome.error or ("" if outcome.delivered else _reason(outcome)),
+    )
+    if outcome.delivered:
+        _delivered(delivery, outcome)
+    elif outcome.retryable and timezone.now() - delivery.created_at < RETRY_FOR:
+        backoff = min(FIRST_BACKOFF_SECONDS * 2 ** (delivery.attempts - 1), MAX_BACKOFF_SECONDS)
+        Delivery.objects.filter(pk=delivery.pk).update(
+            lease_expires_at=None,
+            next_attempt_at=timezone.now()
+            + datetime.timedelta(seconds=backoff * random.uniform(0.5, 1.5)),  # noqa: S311
+            last_error=_reason(outcome),
+        )
+    else:
+        _failed(delivery, _reason(outcome))
+
+
+@transaction.atomic
+def _delivered(delivery: Delivery, outcome: _Outcome) -> None:
+    Delivery.objects.filter(pk=delivery.pk).update(
+        state=Delivery.State.DELIVERED, lease_expires_at=None, delivered_at=timezone.now()
+    )
+    if delivery.kind != Delivery.Kind.FORWARD:
+        return
+    application = Application.objects.select_for_update().get(pk=delivery.application_id)
+    if application.status != S.FORWARDING:
+        return
+    try:
+        reference = str(json.loads(outcome.body).get("reference", ""))[:100]
+    except (ValueError, AttributeError):
+        reference = ""
+    application.lender_reference = reference
+    application.save(update_fields=["lender_reference"])
+    transition(application=application, to=S.FORWARDED, actor=ApplicationEvent.Actor.PLATFORM)
+
+
+@transaction.atomic
+def _failed(delivery: Delivery, reason: str) -> None:
+    Delivery.objects.filter(pk=delivery.pk).update(
+        state=Delivery.State.FAILED, lease_expires_at=None, last_error=reason
+    )
+    if delivery.kind != Delivery.Kind.FORWARD:
+        return
+    application = Application.objects.select_for_update().get(pk=delivery.application_id)
+    if application.status == S.FORWARDING:
+        transition(
+            application=application,
+            to=S.DELIVERY_FAILED,
+            actor=ApplicationEvent.Actor.PLATFORM,
+            detail=reason,
+        )
+        transaction.on_commit(
+            lambda: mail_admins(
+                "Application could not be delivered",
+                f"Application {application.id} to {application.lender}: {reason}",
+            ),
+            robust=True,
+        )
+
+
+def sweep_deliveries() -> int:
+    """Queue every delivery that is due, or whose worker died holding it."""
+    from ..tasks import deliver as deliver_task  # deferred: the tasks module imports us
+
+    now = timezone.now()
+    due = Delivery.objects.filter(
+        Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now),
+        state=Delivery.State.PENDING,
+        next_attempt_at__lte=now,
+    ).values_list("pk", flat=True)[:1000]
+    ids = list(due)
+    for delivery_id in ids:
+        deliver_task.delay(delivery_id)
+    return len(ids)

@@ -1,0 +1,307 @@
+"""Forwarding to a real lender: the sandbox on a loopback port, the real service."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from applications import services
+from applications.models import Application, ApplicationEvent, Delivery
+from applications.states import InvalidTransition
+from lenders import services as lender_services
+from lenders.tests.factories import LenderFactory, LoanProductFactory
+from partners.sandbox import SandboxConfig, start_in_thread
+
+pytestmark = pytest.mark.django_db
+
+S = Application.Status
+
+
+@pytest.fixture
+def sandbox_factory():
+    servers = []
+
+    def start(**faults):
+        server = start_in_thread(SandboxConfig(secrets={}, **faults))
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.shutdown()
+
+
+@pytest.fixture
+def lender_at(db):
+    def make(server, slug="sandbox-bank"):
+        lender = LenderFactory(slug=slug)
+        lender.api_base_url = f"http://127.0.0.1:{server.server_port}/{slug}"
+        lender.save()
+        server.config.secrets[slug] = lender_services.rotate_webhook_secret(lender=lender)
+        return lender
+
+    return make
+
+
+def apply(borrower, lender, django_capture_on_commit_callbacks=None) -> Application:
+    product = LoanProductFactory(lender=lender, max_amount=Decimal("200000"))
+    profile = borrower.borrower_profile
+    return services.submit_application(
+        borrower=borrower,
+        product=product,
+        amount=Decimal("20000"),
+        term_months=12,
+        purpose="consumption",
+        consented_fields=services.fields_to_share(profile),
+        ip_address="127.0.0.1",
+    )
+
+
+def deliver_now(application: Application) -> Delivery:
+    """Run the delivery as the worker would, as soon as it is due (no waiting)."""
+    delivery = application.deliveries.get(kind=Delivery.Kind.FORWARD)
+    Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
+    services.deliver(delivery_id=delivery.pk)
+    delivery.refresh_from_db()
+    return delivery
+
+
+def test_an_application_reaches_the_lender_once_with_its_reference(
+    borrower, full_profile, sandbox_factory, lender_at
+):
+    sandbox = sandbox_factory()
+    application = apply(borrower, lender_at(sandbox))
+    assert application.status == S.FORWARDING
+
+    delivery = deliver_now(application)
+
+    application.refresh_from_db()
+    assert delivery.state == Delivery.State.DELIVERED
+    assert application.status == S.FORWARDED
+    assert application.lender_reference.startswith("SBX-")
+    assert sandbox.state.stats() == {
+        "posts": 1,
+        "applications": 1,
+        "duplicates": 0,
+        "withdrawals": 0,
+        "bad_signatures": 0,
+    }
+    assert [e.to_status for e in application.events.all()] == [
+        S.SUBMITTED,
+        S.FORWARDING,
+        S.FORWARDED,
+    ]
+
+
+def test_two_500s_then_success_is_one_application_and_three_logged_attempts(
+    borrower, full_profile, sandbox_factory, lender_at
+):
+    sandbox = sandbox_factory(fail_first=2)
+    application = apply(borrower, lender_at(sandbox))
+
+    for _ in range(3):
+        delivery = deliver_now(application)
+
+    assert delivery.state == Delivery.State.DELIVERED
+    assert [a.status_code for a in delivery.log.all()] == [500, 500, 201]
+    assert sandbox.state.stats()["applications"] == 1
+
+
+def test_a_retry_waits_with_backoff(borrower, full_profile, sandbox_factory, lender_at):
+    sandbox = sandbox_factory(fail_first=1)
+    application = apply(borrower, lender_at(sandbox))
+
+    delivery = deliver_now(application)
+
+    assert delivery.state == Delivery.State.PENDING
+    assert delivery.next_attempt_at > timezone.now()
+    assert delivery.lease_expires_at is None
+    services.deliver(delivery_id=delivery.pk)  # not due yet: nothing is sent
+    assert sandbox.state.stats()["posts"] == 1
+
+
+def test_a_lender_that_hangs_is_retried_then_reached_once(
+    borrower, full_profile, sandbox_factory, lender_at, settings
+):
+    settings.LENDER_TIMEOUT_SECONDS = 0.3
+    sandbox = sandbox_factory(hang_first=1, hang_seconds=1.0)
+    application = apply(borrower, lender_at(sandbox))
+
+    first = deliver_now(application)
+    second = deliver_now(application)
+
+    assert "timed out" in first.log.first().error
+    assert second.state == Delivery.State.DELIVERED
+    assert sandbox.state.stats()["applications"] == 1
+
+
+def test_a_422_fails_at_once_with_the_lenders_reason(
+    borrower, full_profile, sandbox_factory, lender_at, mailoutbox
+):
+    sandbox = sandbox_factory(reject_all=True)
+    application = apply(borrower, lender_at(sandbox))
+
+    delivery = deliver_now(application)
+
+    application.refresh_from_db()
+    assert delivery.state == Delivery.State.FAILED
+    assert application.status == S.DELIVERY_FAILED
+    assert "missing employment certificate" in application.events.last().detail
+
+
+def test_a_duplicate_task_message_never_sends_twice(
+    borrower, full_profile, sandbox_factory, lender_at
+):
+    sandbox = sandbox_factory()
+    application = apply(borrower, lender_at(sandbox))
+    delivery = deliver_now(application)
+
+    services.deliver(delivery_id=delivery.pk)
+    services.deliver(delivery_id=delivery.pk)
+
+    assert sandbox.state.stats()["posts"] == 1
+
+
+def test_a_delivery_held_by_a_live_worker_is_not_taken(
+    borrower, full_profile, sandbox_factory, lender_at
+):
+    sandbox = sandbox_factory()
+    application = apply(borrower, lender_at(sandbox))
+    delivery = application.deliveries.get()
+    Delivery.objects.filter(pk=delivery.pk).update(
+        lease_expires_at=timezone.now() + datetime.timedelta(seconds=30)
+    )
+
+    services.deliver(delivery_id=delivery.pk)
+
+    assert sandbox.state.stats()["posts"] == 0
+
+
+def test_a_bad_signature_is_refused_by_the_lender(
+    borrower, full_profile, sandbox_factory, lender_at
+):
+    sandbox = sandbox_factory()
+    lender = lender_at(sandbox)
+    sandbox.config.secrets[lender.slug] = "whsec_" + "A" * 44  # the lender knows another secret
+
+    delivery = deliver_now(apply(borrower, lender))
+
+    assert delivery.log.get().status_code == 401
+    assert delivery.state == Delivery.State.FAILED
+    assert sandbox.state.stats()["bad_signatures"] == 1
+
+
+def test_submitting_twice_creates_one_application(borrower, full_profile):
+    lender = LenderFactory()
+    product = LoanProductFactory(lender=lender)
+    consent = services.fields_to_share(full_profile)
+    ask = {
+        "borrower": borrower,
+        "product": product,
+        "amount": Decimal("20000"),
+        "term_months": 12,
+        "purpose": "consumption",
+        "consented_fields": consent,
+        "ip_address": None,
+    }
+
+    first = services.submit_application(**ask)
+    second = services.submit_application(**ask)
+
+    assert first.pk == second.pk
+    assert Application.objects.count() == 1
+
+
+def test_a_lender_without_an_api_gets_it_in_the_portal_inbox(borrower, full_profile):
+    application = apply(borrower, LenderFactory())
+
+    assert application.status == S.FORWARDED
+    assert application.in_portal_inbox
+    assert not application.deliveries.exists()
+
+
+def test_consent_records_the_lender_fields_time_and_ip(borrower, full_profile):
+    application = apply(borrower, LenderFactory(name="Consent Bank"))
+
+    consent = application.consent
+    assert consent.lender_name == "Consent Bank"
+    assert consent.fields == services.fields_to_share(full_profile)
+    assert consent.ip_address == "127.0.0.1"
+    assert consent.text_version
+
+
+def test_the_shared_snapshot_is_encrypted_and_holds_only_consented_fields(borrower, full_profile):
+    from django.db import connection
+
+    application = apply(borrower, LenderFactory())
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT shared_data FROM applications_application WHERE id = %s", [application.pk]
+        )
+        (raw,) = cursor.fetchone()
+    assert "13912345678" not in raw
+    assert '"mobile": "13912345678"' in application.shared_data
+    assert "channel" not in application.shared_data
+
+
+def test_withdrawal_after_forwarding_is_sent_as_a_signed_notice(
+    borrower, full_profile, sandbox_factory, lender_at, django_capture_on_commit_callbacks
+):
+    sandbox = sandbox_factory()
+    application = apply(borrower, lender_at(sandbox))
+    deliver_now(application)
+
+    services.withdraw_application(borrower=borrower, application=application)
+    notice = application.deliveries.get(kind=Delivery.Kind.WITHDRAWAL)
+    services.deliver(delivery_id=notice.pk)
+
+    notice.refresh_from_db()
+    assert notice.state == Delivery.State.DELIVERED
+    assert sandbox.state.stats()["withdrawals"] == 1
+
+
+def test_withdrawing_before_sending_cancels_the_delivery(
+    borrower, full_profile, sandbox_factory, lender_at
+):
+    sandbox = sandbox_factory()
+    application = apply(borrower, lender_at(sandbox))
+
+    services.withdraw_application(borrower=borrower, application=application)
+
+    assert application.deliveries.get().state == Delivery.State.FAILED
+    assert sandbox.state.stats()["posts"] == 0
+
+
+def test_an_illegal_transition_raises_and_writes_nothing(borrower, full_profile):
+    application = apply(borrower, LenderFactory())  # forwarded to the inbox
+
+    with pytest.raises(InvalidTransition):
+        services.transition(
+            application=application, to=S.DISBURSED, actor=ApplicationEvent.Actor.LENDER
+        )
+
+    application.refresh_from_db()
+    assert application.status == S.FORWARDED
+    assert not application.events.filter(to_status=S.DISBURSED).exists()
+
+
+def test_an_ineligible_borrower_cannot_apply(borrower, full_profile):
+    from lenders.models import EligibilityRules
+
+    product = LoanProductFactory()
+    with_rules = EligibilityRules(product=product, cities=["lhasa"])
+    lender_services.save_rules(rules=with_rules)
+    lender_services.invalidate_catalogue()
+
+    with pytest.raises(services.applying.NotEligible):
+        services.submit_application(
+            borrower=borrower,
+            product=product,
+            amount=Decimal("20000"),
+            term_months=12,
+            purpose="consumption",
+            consented_fields=services.fields_to_share(full_profile),
+            ip_address=None,
+        )

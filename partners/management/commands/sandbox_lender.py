@@ -1,0 +1,32 @@
+from django.core.management.base import BaseCommand
+
+from lenders.models import Lender
+from partners.sandbox import SandboxConfig, SandboxServer
+
+
+class Command(BaseCommand):
+    help = (
+        "Run the sandbox lender: it plays every lender whose API base URL points at it, "
+        "verifying their signatures with their secrets."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--port", type=int, default=8100)
+        parser.add_argument("--latency-ms", type=int, default=0)
+        parser.add_argument("--fail-rate", type=float, default=0.0)
+
+    def handle(
+        self, *args, port: int, latency_ms: int, fail_rate: float, decline_rate: float, **options
+    ) -> None:
+        base = f"http://127.0.0.1:{port}/"
+        secrets = {
+            lender.api_base_url.removeprefix(base).strip("/"): lender.webhook_secret
+            for lender in Lender.objects.filter(api_base_url__startswith=base)
+        }
+        config = SandboxConfig(secrets=secrets, latency_ms=latency_ms, fail_rate=fail_rate)
+        server = SandboxServer(("127.0.0.1", port), config)
+        self.stdout.write(f"Sandbox lender on {base} for {len(secrets)} lenders.")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            server.shutdown()

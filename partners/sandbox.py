@@ -1,0 +1,141 @@
+"""A stand-alone simulated partner lender, for the demo and for tests.
+
+It behaves as a real lender would: it verifies every message's Standard Webhooks
+signature with the standardwebhooks library, honours ``Idempotency-Key`` (the same key gets
+the first answer and one application), and counts what it received, so tests and
+benchmarks can check that nothing was lost or sent twice (``GET /stats``).
+
+Each lender it plays has its own path and secret: ``<base>/<lender-slug>/applications``.
+Fault modes: latency, a random failure rate, and per-key scripts
+(``fail_first``: answer 500 to the first N attempts of each key; ``hang_first``: hang
+past the caller's timeout; ``reject_all``: answer 422 with a reason).
+"""
+
+import json
+import random
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
+
+
+@dataclass
+class SandboxConfig:
+    secrets: dict[str, str]  # lender slug → whsec_ secret
+    latency_ms: int = 0
+    fail_rate: float = 0.0
+    fail_first: int = 0
+    hang_first: int = 0
+    hang_seconds: float = 0.0
+    reject_all: bool = False
+    seed: int | None = None
+
+
+@dataclass
+class SandboxState:
+    answers: dict[str, tuple[int, dict]] = field(default_factory=dict)  # key → first answer
+    attempts: dict[str, int] = field(default_factory=dict)
+    applications: dict[str, int] = field(default_factory=dict)  # key → times accepted
+    withdrawals: dict[str, int] = field(default_factory=dict)
+    posts: int = 0
+    bad_signatures: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def stats(self) -> dict:
+        with self.lock:
+            return {
+                "posts": self.posts,
+                "applications": len(self.applications),
+                "duplicates": sum(n - 1 for n in self.applications.values()),
+                "withdrawals": len(self.withdrawals),
+                "bad_signatures": self.bad_signatures,
+            }
+
+
+class SandboxServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], config: SandboxConfig) -> None:
+        super().__init__(address, _Handler)
+        self.config = config
+        self.state = SandboxState()
+        self.random = random.Random(config.seed)  # noqa: S311 - simulated behaviour
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: SandboxServer
+
+    def log_message(self, format: str, *args) -> None:
+        return  # quiet: tests and benchmarks read /stats instead
+
+    def do_GET(self) -> None:
+        if self.path == "/stats":
+            self._answer(200, self.server.state.stats())
+        else:
+            self._answer(404, {"error": "not found"})
+
+    def do_POST(self) -> None:
+        config, state = self.server.config, self.server.state
+        parts = self.path.strip("/").split("/")
+        if len(parts) != 2 or parts[0] not in config.secrets:
+            self._answer(404, {"error": "unknown lender or path"})
+            return
+        slug, action = parts
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        try:
+            Webhook(config.secrets[slug]).verify(body, dict(self.headers.items()))
+        except WebhookVerificationError:
+            with state.lock:
+                state.bad_signatures += 1
+            self._answer(401, {"error": "bad signature"})
+            return
+        key = self.headers.get("Idempotency-Key", "")
+        with state.lock:
+            state.posts += 1
+            state.attempts[key] = attempt = state.attempts.get(key, 0) + 1
+            first = state.answers.get(key)
+        if first is not None:
+            self._answer(*first)
+            return
+        if config.latency_ms:
+            time.sleep(config.latency_ms / 1000)
+        if attempt <= config.hang_first:
+            time.sleep(config.hang_seconds)
+            return self._answer(503, {"error": "too slow"})
+        if attempt <= config.fail_first or self.server.random.random() < config.fail_rate:
+            return self._answer(500, {"error": "temporary failure"})
+        if config.reject_all:
+            return self._remember(key, 422, {"reason": "missing employment certificate"})
+        if action == "withdrawals":
+            with state.lock:
+                state.withdrawals[key] = state.withdrawals.get(key, 0) + 1
+            return self._remember(key, 200, {"status": "withdrawn"})
+        if action != "applications":
+            return self._answer(404, {"error": "unknown path"})
+        with state.lock:
+            state.applications[key] = state.applications.get(key, 0) + 1
+        self._remember(key, 201, {"reference": f"SBX-{uuid.uuid4().hex[:10]}"})
+
+    def _remember(self, key: str, status: int, body: dict) -> None:
+        with self.server.state.lock:
+            self.server.state.answers.setdefault(key, (status, body))
+            status, body = self.server.state.answers[key]
+        self._answer(status, body)
+
+    def _answer(self, status: int, body: dict) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+def start_in_thread(config: SandboxConfig, *, port: int = 0) -> SandboxServer:
+    """A sandbox on 127.0.0.1 (port 0: any free port), serving in a daemon thread."""
+    server = SandboxServer(("127.0.0.1", port), config)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
