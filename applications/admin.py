@@ -1,10 +1,12 @@
 """Staff see borrowers' profiles masked and match logs as they are (bands only)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from . import services
+from .exceptions import ApplicationError
 from .masking import mask_mobile, mask_name, mask_national_id
-from .models import BorrowerProfile, MatchLog
+from .models import Application, ApplicationEvent, BorrowerProfile, Delivery, MatchLog
 
 
 @admin.register(BorrowerProfile)
@@ -82,3 +84,67 @@ class MatchLogAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+class DeliveryInline(admin.TabularInline):
+    model = Delivery
+    extra = 0
+    can_delete = False
+    fields = ("kind", "state", "attempts", "next_attempt_at", "last_error", "delivered_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class EventInline(admin.TabularInline):
+    model = ApplicationEvent
+    extra = 0
+    can_delete = False
+    fields = ("occurred_at", "actor", "from_status", "to_status", "detail")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    """Status is read-only: it changes through services (here: the re-send action)."""
+
+    list_display = ("id", "lender", "product", "amount", "status", "submitted_at")
+    list_filter = ("status", "in_portal_inbox", "lender")
+    list_select_related = ("lender", "product")
+    date_hierarchy = "submitted_at"
+    fields = (
+        "id",
+        "borrower",
+        "lender",
+        "product",
+        "amount",
+        "term_months",
+        "purpose",
+        "apr",
+        "first_payment",
+        "total_repayment",
+        "status",
+        "lender_reference",
+        "in_portal_inbox",
+        "submitted_at",
+    )
+    readonly_fields = fields
+    inlines = [EventInline, DeliveryInline]
+    actions = ["resend"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(description=_("Re-send the selected applications to their lenders"))
+    def resend(self, request, queryset) -> None:
+        for application in queryset:
+            try:
+                services.resend(application=application)
+            except ApplicationError as exc:
+                self.message_user(request, f"{application.id}: {exc.message}", messages.ERROR)
+            else:
+                self.message_user(request, _("Re-sending %(id)s.") % {"id": application.id})

@@ -169,3 +169,18 @@ class MoneyForm(AccessibleForm):
 class BusinessForm(AccessibleForm):
     monthly_business_revenue = _money(_("Monthly business revenue (¥)"))
     years_trading = forms.IntegerField(label=_("Years trading"), min_value=0, max_value=100)
+
+
+class ApplyForm(AccessibleForm):
+    """The request being applied for, and the borrower's explicit consent."""
+
+    amount = amount_field(widget=forms.HiddenInput)
+    term = term_field(widget=forms.HiddenInput)
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=LoanPurpose.choices)
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that LoanMarket sends the information listed above to this lender, "
+            "and to no one else, for this application."
+        ),
+        error_messages={"required": _("Without your consent we cannot send your application.")},
+    )

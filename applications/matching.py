@@ -87,6 +87,7 @@ class ProductFacts:
     max_debt_to_income_pct: Decimal | None = None
     income_multiple: Decimal | None = None
     revenue_multiple: Decimal | None = None
+    apply_url: str = ""
     rule_id: int = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:

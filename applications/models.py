@@ -213,6 +213,10 @@ class ApplicationEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.from_status} → {self.to_status}"
 
+    @property
+    def to_label(self) -> str:
+        return ApplicationStatus(self.to_status).label
+
 
 class Consent(models.Model):
     """The borrower's consent to send named profile fields to one lender (PIPL)."""
@@ -250,6 +254,7 @@ class Delivery(models.Model):
     idempotency_key = models.CharField(max_length=80, unique=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveIntegerField(default=0)
+    retrying_since = models.DateTimeField(default=timezone.now)  # retries last an hour from here
     next_attempt_at = models.DateTimeField(default=timezone.now)
     lease_expires_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)

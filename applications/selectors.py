@@ -4,13 +4,14 @@ import threading
 from collections import defaultdict
 
 from django.db.models import QuerySet
+from django.urls import reverse
 
 from lenders.models import EligibilityRules, LoanProduct, ProductTermApr
 from lenders.selectors import catalogue_version, published_products
 
 from .bands import Band, age_on
 from .matching import Borrower, Catalogue, ProductFacts
-from .models import BorrowerProfile
+from .models import Application, BorrowerProfile
 
 _snapshot: tuple[str, Catalogue] | None = None
 _snapshot_lock = threading.Lock()
@@ -55,6 +56,7 @@ def _load_products() -> list[ProductFacts]:
                 id=product.pk,
                 name=product.name,
                 url=product.get_absolute_url(),
+                apply_url=reverse("applications:apply", args=[product.lender.slug, product.slug]),
                 lender_name=product.lender.name,
                 lender_kind=product.lender.kind,
                 category=product.category,
@@ -103,3 +105,13 @@ def borrower_from_profile(profile: BorrowerProfile, *, today) -> Borrower:
         monthly_business_revenue=profile.monthly_business_revenue,
         years_trading=profile.years_trading,
     )
+
+
+def own_applications(user) -> QuerySet[Application]:
+    """The borrower's applications, newest first."""
+    return Application.objects.filter(borrower=user).select_related("lender", "product")
+
+
+def own_application(user, application_id) -> Application:
+    """One of the borrower's applications; anyone else's raises ``DoesNotExist`` (a 404)."""
+    return own_applications(user).prefetch_related("events").get(pk=application_id)

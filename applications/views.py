@@ -2,6 +2,7 @@
 signed-in borrower's own profile through ``request.user``, never by an id in the URL."""
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,16 +14,21 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
+
+from lenders import quotes as lender_quotes
+from lenders import selectors as lender_selectors
+from lenders.forms import CalculatorForm
+from lenders.models import LoanProduct
 
 from . import matching, selectors, services
 from .bands import AGE_BANDS, INCOME_BANDS
 from .exceptions import ApplicationError
-from .forms import BusinessForm, IdentityForm, MatchForm, MoneyForm, WorkForm
+from .forms import ApplyForm, BusinessForm, IdentityForm, MatchForm, MoneyForm, WorkForm
 from .masking import mask_mobile, mask_name, mask_national_id
 from .middleware import channel_of
-from .models import BorrowerProfile
+from .models import Application, BorrowerProfile
 
 PER_PAGE = 20
 
@@ -198,8 +204,125 @@ def match(request: HttpRequest) -> HttpResponse:
         "profile_incomplete": borrower_profile is not None
         and not _complete_for_matching(borrower_profile),
         "query": query.urlencode(),
+        "purpose": form.cleaned_data.get("purpose", "")
+        if form.is_bound and form.is_valid()
+        else "",
         "page_number": _page_number(request),
         "per_page": PER_PAGE,
     }
     template = "applications/_match_results.html" if request.htmx else "applications/match.html"
     return render(request, template, context)
+
+
+MASKS = {"full_name": mask_name, "mobile": mask_mobile, "national_id": mask_national_id}
+
+
+def _shared_rows(profile: BorrowerProfile) -> list[tuple[str, object]]:
+    """The fields a lender would receive, labelled, identity masked (the borrower sees the
+    exact list of what goes, not their ID number on screen again)."""
+    rows = []
+    for name in services.fields_to_share(profile):
+        value = getattr(profile, name)
+        if name in MASKS and value:
+            value = MASKS[name](value)
+        elif isinstance(value, bool):
+            value = _("Yes") if value else _("No")
+        elif name in ("city", "occupation"):
+            value = getattr(profile, f"get_{name}_display")()
+        rows.append((BorrowerProfile._meta.get_field(name).verbose_name, value))
+    return rows
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def apply(request: HttpRequest, lender_slug: str, product_slug: str) -> HttpResponse:
+    """The cost disclosure and the consent for this lender alone, then the application."""
+    try:
+        product = lender_selectors.product_for_borrowers(
+            lender_slug=lender_slug, product_slug=product_slug
+        )
+    except LoanProduct.DoesNotExist:
+        raise Http404 from None
+    borrower = _own_profile(request)
+    missing = services.incomplete_steps(borrower)
+    if missing:
+        messages.info(request, _("Please finish your profile first; then you come back here."))
+        url = reverse("applications:profile_step", args=[missing[0]])
+        return redirect(f"{url}?{urlencode({'next': request.get_full_path()})}")
+    form = ApplyForm(request.POST or None, initial=request.GET.dict())
+    data = request.POST if request.method == "POST" else request.GET
+    check = CalculatorForm(data, product=product)
+    if not check.is_valid():
+        return render(
+            request,
+            "applications/apply_unavailable.html",
+            {"product": product, "errors": check.errors},
+            status=400,
+        )
+    amount, term = check.cleaned_data["amount"], check.cleaned_data["term"]
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.submit_application(
+                borrower=request.user,
+                product=product,
+                amount=amount,
+                term_months=term,
+                purpose=form.cleaned_data["purpose"],
+                consented_fields=services.fields_to_share(borrower),
+                ip_address=request.META.get("REMOTE_ADDR"),
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect(application)
+    schedule = lender_quotes.quote(
+        product, amount=amount, term_months=term, start=timezone.localdate()
+    )
+    return render(
+        request,
+        "applications/apply.html",
+        {
+            "form": form,
+            "product": product,
+            "lender": product.lender,
+            "schedule": schedule,
+            "shared": _shared_rows(borrower),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_GET
+def applications(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "applications/list.html",
+        {"applications": selectors.own_applications(request.user)[:100]},
+    )
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, application_id) -> HttpResponse:
+    try:
+        application = selectors.own_application(request.user, application_id)
+    except Application.DoesNotExist:
+        raise Http404 from None
+    return render(request, "applications/detail.html", {"application": application})
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, application_id) -> HttpResponse:
+    try:
+        application = selectors.own_application(request.user, application_id)
+    except Application.DoesNotExist:
+        raise Http404 from None
+    try:
+        services.withdraw_application(borrower=request.user, application=application)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Your application is withdrawn. The lender has been told."))
+    return redirect(application)

@@ -13,25 +13,20 @@ MAX_TERM = 360
 
 
 def amount_field(**kwargs) -> forms.DecimalField:
+    kwargs.setdefault("widget", forms.NumberInput(attrs={"inputmode": "decimal"}))
     return forms.DecimalField(
         label=_("Amount (¥)"),
         min_value=Decimal("1"),
         max_value=MAX_AMOUNT,
         max_digits=12,
         decimal_places=2,
-        widget=forms.NumberInput(attrs={"inputmode": "decimal"}),
         **kwargs,
     )
 
 
 def term_field(**kwargs) -> forms.IntegerField:
-    return forms.IntegerField(
-        label=_("Term (months)"),
-        min_value=1,
-        max_value=MAX_TERM,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-        **kwargs,
-    )
+    kwargs.setdefault("widget", forms.NumberInput(attrs={"inputmode": "numeric"}))
+    return forms.IntegerField(label=_("Term (months)"), min_value=1, max_value=MAX_TERM, **kwargs)
 
 
 class AccessibleForm(forms.Form):

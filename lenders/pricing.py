@@ -98,6 +98,18 @@ class Schedule:
         return self.amount - self.upfront_fee
 
     @property
+    def monthly_service_fee(self) -> Decimal:
+        """The guarantee or service fee in each installment (on the original amount)."""
+        return money(self.amount * self.price.monthly_fee_pct / HUNDRED)
+
+    @property
+    def flat_monthly_fee(self) -> Decimal:
+        """For a flat-fee loan, its monthly fee on the original amount (else 0)."""
+        if self.price.repayment_method != RepaymentMethod.FLAT_FEE:
+            return ZERO
+        return money(self.amount * self.price.periodic_rate)
+
+    @property
     def total_cost(self) -> Decimal:
         """What the loan costs beyond the principal: interest and every fee."""
         return self.total_interest + self.total_fees

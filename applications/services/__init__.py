@@ -10,7 +10,7 @@ from .applying import (
     withdraw_application,
 )
 from .borrowers import create_profile, find_offers, national_id_index, update_profile
-from .forwarding import deliver, sweep_deliveries
+from .forwarding import deliver, resend, sweep_deliveries
 
 __all__ = [
     "REQUIRED",
@@ -20,6 +20,7 @@ __all__ = [
     "find_offers",
     "incomplete_steps",
     "national_id_index",
+    "resend",
     "steps_for",
     "submit_application",
     "sweep_deliveries",

@@ -15,6 +15,7 @@ import random
 import time
 import urllib.error
 import urllib.request
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import mail_admins
@@ -147,7 +148,7 @@ def deliver(*, delivery_id: int) -> None:
     )
     if outcome.delivered:
         _delivered(delivery, outcome)
-    elif outcome.retryable and timezone.now() - delivery.created_at < RETRY_FOR:
+    elif outcome.retryable and timezone.now() - delivery.retrying_since < RETRY_FOR:
         backoff = min(FIRST_BACKOFF_SECONDS * 2 ** (delivery.attempts - 1), MAX_BACKOFF_SECONDS)
         Delivery.objects.filter(pk=delivery.pk).update(
             lease_expires_at=None,
@@ -200,6 +201,23 @@ def _failed(delivery: Delivery, reason: str) -> None:
             ),
             robust=True,
         )
+
+
+@transaction.atomic
+def resend(*, application: Application) -> Application:
+    """Staff re-send an application whose delivery failed: same idempotency key, so the
+    lender still sees one application; a new hour of retries."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    transition(application=application, to=S.FORWARDING, actor=ApplicationEvent.Actor.STAFF)
+    delivery = application.deliveries.get(kind=Delivery.Kind.FORWARD)
+    now = timezone.now()
+    Delivery.objects.filter(pk=delivery.pk).update(
+        state=Delivery.State.PENDING, retrying_since=now, next_attempt_at=now, lease_expires_at=None
+    )
+    from ..tasks import deliver as deliver_task  # deferred: the tasks module imports us
+
+    transaction.on_commit(partial(deliver_task.delay, delivery.pk), robust=True)
+    return application
 
 
 def sweep_deliveries() -> int:

@@ -305,3 +305,24 @@ def test_an_ineligible_borrower_cannot_apply(borrower, full_profile):
             consented_fields=services.fields_to_share(full_profile),
             ip_address=None,
         )
+
+
+def test_staff_re_send_a_failed_application_with_the_same_key(
+    borrower, full_profile, sandbox_factory, lender_at
+):
+    sandbox = sandbox_factory(reject_all=True)
+    application = apply(borrower, lender_at(sandbox))
+    deliver_now(application)
+    sandbox.config.reject_all = False
+    sandbox.state.answers.clear()  # the lender fixed its side
+
+    services.resend(application=application)
+    delivery = deliver_now(application)
+
+    application.refresh_from_db()
+    assert delivery.state == Delivery.State.DELIVERED
+    assert application.status == S.FORWARDED
+    assert [e.actor for e in application.events.filter(to_status=S.FORWARDING)] == [
+        ApplicationEvent.Actor.PLATFORM,
+        ApplicationEvent.Actor.STAFF,
+    ]
