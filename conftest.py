@@ -4,6 +4,8 @@ import pytest
 from django.core.cache import cache
 from playwright.sync_api import sync_playwright
 
+pytest_plugins = ["applications.tests.fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():

@@ -15,3 +15,10 @@ def sweep_deliveries() -> None:
     from . import services
 
     services.sweep_deliveries()
+
+
+@shared_task
+def notify_decision(application_id: str) -> None:
+    from . import services
+
+    services.notify_decision(application_id=application_id)

@@ -6,6 +6,7 @@ Also the generated products that benchmarks add on top of them.
 import random
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 
 from . import services
@@ -109,19 +110,28 @@ PRODUCT_FIELDS = (
 EARLY_REPAYMENT = "Free after the third installment; before that, 1% of the principal repaid early."
 
 
+# Demo lenders answer through the sandbox lender (``manage.py sandbox_lender``), except one
+# that takes applications in the partner portal's inbox.
+PORTAL_ONLY = "bamboo-exchange"
+
+
 def _lender(kind: str, name: str, slug: str, licence: str, authority: str) -> Lender:
     lender = Lender.objects.filter(slug=slug).first()
+    sandbox = settings.SANDBOX_LENDER_URL.rstrip("/")
     fields = {
+        "api_base_url": "" if slug == PORTAL_ONLY else f"{sandbox}/{slug}",
         "name": name, "kind": kind, "licence_number": licence, "licence_authority": authority,
         "status": Lender.Status.ACTIVE, "website": f"https://{slug}.example.cn",
         "description": f"{name} is a fictional lender used in the LoanMarket demo.",
     }
-    if lender and all(getattr(lender, k) == v for k, v in fields.items()):
-        return lender
-    lender = lender or Lender(slug=slug)
-    for key, value in fields.items():
-        setattr(lender, key, value)
-    return services.save_lender(lender=lender)
+    if not (lender and all(getattr(lender, k) == v for k, v in fields.items())):
+        lender = lender or Lender(slug=slug)
+        for key, value in fields.items():
+            setattr(lender, key, value)
+        lender = services.save_lender(lender=lender)
+    if not lender.webhook_secret:
+        services.rotate_webhook_secret(lender=lender)
+    return lender
 
 
 def _product(lender: Lender, row: tuple) -> tuple[LoanProduct, bool]:

@@ -37,10 +37,18 @@ def catalogue_version() -> str:
     return cache.get_or_set(CATALOGUE_VERSION_KEY, lambda: uuid.uuid4().hex, None)
 
 
+LENDER_SECRETS = ("lender__webhook_secret", "lender__previous_webhook_secret")
+
+
 def published_products() -> QuerySet[LoanProduct]:
-    return LoanProduct.objects.filter(
-        status=LoanProduct.Status.PUBLISHED, lender__status=Lender.Status.ACTIVE
-    ).select_related("lender")
+    """Published products of active lenders, with their lender (never its secrets)."""
+    return (
+        LoanProduct.objects.filter(
+            status=LoanProduct.Status.PUBLISHED, lender__status=Lender.Status.ACTIVE
+        )
+        .select_related("lender")
+        .defer(*LENDER_SECRETS)
+    )
 
 
 def catalogue_products(*, filters: CatalogueFilters) -> QuerySet[LoanProduct]:

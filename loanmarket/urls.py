@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from partners.api import api as partner_api
+
 from . import views
 
 admin.site.site_header = _("LoanMarket administration")
@@ -16,6 +18,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("api/partner/v1/", partner_api.urls),
     path("", include("applications.urls")),
     path("", include("lenders.urls")),
 ]

@@ -6,15 +6,20 @@ the first answer and one application), and counts what it received, so tests and
 benchmarks can check that nothing was lost or sent twice (``GET /stats``).
 
 Each lender it plays has its own path and secret: ``<base>/<lender-slug>/applications``.
-Fault modes: latency, a random failure rate, and per-key scripts
+A little after each new application it calls back, signed, ``in_review`` and then
+``approved`` or ``declined`` (``decline_rate``). Fault modes: latency, a random failure
+rate, and per-key scripts
 (``fail_first``: answer 500 to the first N attempts of each key; ``hang_first``: hang
 past the caller's timeout; ``reject_all``: answer 422 with a reason).
 """
 
+import contextlib
+import datetime
 import json
 import random
 import threading
 import time
+import urllib.request
 import uuid
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -32,6 +37,10 @@ class SandboxConfig:
     hang_seconds: float = 0.0
     reject_all: bool = False
     seed: int | None = None
+    # Decisions: where to call back (the platform's base URL), after how long, how often no.
+    callback_base: str | None = None
+    callback_delay: float = 1.0
+    decline_rate: float = 0.0
 
 
 @dataclass
@@ -117,7 +126,12 @@ class _Handler(BaseHTTPRequestHandler):
             return self._answer(404, {"error": "unknown path"})
         with state.lock:
             state.applications[key] = state.applications.get(key, 0) + 1
+            new = state.applications[key] == 1
         self._remember(key, 201, {"reference": f"SBX-{uuid.uuid4().hex[:10]}"})
+        if new and config.callback_base:
+            threading.Thread(
+                target=_decide, args=(self.server, slug, json.loads(body)), daemon=True
+            ).start()
 
     def _remember(self, key: str, status: int, body: dict) -> None:
         with self.server.state.lock:
@@ -132,6 +146,46 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
+
+
+def _decide(server: SandboxServer, slug: str, application: dict) -> None:
+    """Review, then approve or decline, telling the platform by signed callbacks."""
+    config = server.config
+    declined = server.random.random() < config.decline_rate
+    final = (
+        {"status": "declined", "reason": "Income could not be verified."}
+        if declined
+        else {
+            "status": "approved",
+            "approved_amount": application["amount"],
+            "apr": "9.90",
+            "term_months": application["term_months"],
+        }
+    )
+    for event in ({"status": "in_review"}, final):
+        time.sleep(config.callback_delay)
+        _call_back(config, slug, application["application_id"], event)
+
+
+def _call_back(config: SandboxConfig, slug: str, application_id: str, event: dict) -> None:
+    now = datetime.datetime.now(datetime.UTC)
+    body = json.dumps({**event, "occurred_at": now.isoformat()})
+    message_id = f"sbx-{uuid.uuid4()}"
+    signature = Webhook(config.secrets[slug]).sign(message_id, now, body)
+    request = urllib.request.Request(  # noqa: S310 - the platform's own URL
+        f"{config.callback_base.rstrip('/')}/api/partner/v1/applications/{application_id}/events",
+        data=body.encode(),
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "X-Lender": slug,
+            "webhook-id": message_id,
+            "webhook-timestamp": str(int(now.timestamp())),
+            "webhook-signature": signature,
+        },
+    )
+    with contextlib.suppress(OSError):  # a real lender would retry; the sandbox moves on
+        urllib.request.urlopen(request, timeout=10).close()  # noqa: S310
 
 
 def start_in_thread(config: SandboxConfig, *, port: int = 0) -> SandboxServer:

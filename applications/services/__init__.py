@@ -1,9 +1,11 @@
 """Every write for borrowers: profiles, matches, applications and their forwarding."""
 
 from .applying import (
+    LENDER_STATUSES,
     REQUIRED,
     fields_to_share,
     incomplete_steps,
+    record_lender_event,
     steps_for,
     submit_application,
     transition,
@@ -11,8 +13,10 @@ from .applying import (
 )
 from .borrowers import create_profile, find_offers, national_id_index, update_profile
 from .forwarding import deliver, resend, sweep_deliveries
+from .notifications import notify_decision
 
 __all__ = [
+    "LENDER_STATUSES",
     "REQUIRED",
     "create_profile",
     "deliver",
@@ -20,6 +24,8 @@ __all__ = [
     "find_offers",
     "incomplete_steps",
     "national_id_index",
+    "notify_decision",
+    "record_lender_event",
     "resend",
     "steps_for",
     "submit_application",

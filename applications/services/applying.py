@@ -17,6 +17,7 @@ from ..exceptions import ApplicationError
 from ..models import Application, ApplicationEvent, BorrowerProfile, Consent, Delivery
 from ..selectors import borrower_from_profile, matchable_products
 from ..tasks import deliver as deliver_task
+from ..tasks import notify_decision as notify_decision_task
 
 S = Application.Status
 CONSENT_TEXT_VERSION = "2026-11"
@@ -226,4 +227,47 @@ def withdraw_application(*, borrower, application: Application) -> Application:
             idempotency_key=f"{application.id}:withdrawal",
         )
         transaction.on_commit(partial(deliver_task.delay, delivery.pk), robust=True)
+    return application
+
+
+LENDER_STATUSES = {
+    S.IN_REVIEW,
+    S.MORE_INFO_NEEDED,
+    S.APPROVED,
+    S.DECLINED,
+    S.DISBURSED,
+    S.EXPIRED,
+}
+DECISIONS = {S.APPROVED, S.DECLINED, S.DISBURSED}
+
+
+@transaction.atomic
+def record_lender_event(
+    *,
+    application: Application,
+    status: str,
+    occurred_at,
+    reason: str = "",
+    approved_amount: Decimal | None = None,
+    apr: Decimal | None = None,
+    term_months: int | None = None,
+) -> Application:
+    """A lender's status update; the borrower is emailed on each decision."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    transition(
+        application=application,
+        to=status,
+        actor=ApplicationEvent.Actor.LENDER,
+        detail=reason,
+        occurred_at=occurred_at,
+    )
+    if status == S.APPROVED:
+        application.decision_amount = approved_amount
+        application.decision_apr = apr
+        application.decision_term_months = term_months
+    if reason:
+        application.decision_reason = reason
+    application.save()
+    if status in DECISIONS:
+        transaction.on_commit(partial(notify_decision_task.delay, application.pk), robust=True)
     return application

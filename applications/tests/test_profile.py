@@ -1,7 +1,7 @@
 import pytest
 
 from applications.models import BorrowerProfile
-from applications.tests.conftest import VALID_ID
+from applications.tests.fixtures import VALID_ID
 
 pytestmark = pytest.mark.django_db
 

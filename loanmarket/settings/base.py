@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "lenders",
     "applications",
     "partners",
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -213,6 +214,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
     },
 }
+
+# Where the demo's sandbox lender listens (manage.py sandbox_lender; make run starts it).
+SANDBOX_LENDER_URL = env.str("SANDBOX_LENDER_URL", default="http://127.0.0.1:8100")
+
+# The site's address, for links in emails.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # How long a lender's API may take to answer before the attempt counts as failed.
 LENDER_TIMEOUT_SECONDS = env.float("LENDER_TIMEOUT_SECONDS", default=10.0)

@@ -6,7 +6,6 @@ and p99 latency, errors, and throughput as a ratio of a minimal page of the same
 (``/robots.txt``: a fixed template, no database) measured in the same run.
 """
 
-import base64
 import json
 import os
 import re
@@ -22,7 +21,6 @@ from pathlib import Path
 from urllib.parse import quote
 
 import environ
-from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
@@ -203,9 +201,9 @@ class Command(BaseCommand):
                 "DJANGO_SETTINGS_MODULE": "loanmarket.settings.production",
                 # URL-safe: django-environ would read a key starting with "$" as a reference.
                 "SECRET_KEY": secrets.token_urlsafe(50),
-                "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-                "BLIND_INDEX_KEYS": "v1:"
-                + base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+                # The keys the data was written with (this process's).
+                "FIELD_ENCRYPTION_KEYS": ",".join(settings.FIELD_ENCRYPTION_KEYS),
+                "BLIND_INDEX_KEYS": ",".join(settings.BLIND_INDEX_KEYS),
                 "DEBUG": "0",
                 "DATABASE_URL": database_url(settings_dict=connection.settings_dict),
                 "CACHE_URL": cache_url,

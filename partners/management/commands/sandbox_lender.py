@@ -14,16 +14,34 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8100)
         parser.add_argument("--latency-ms", type=int, default=0)
         parser.add_argument("--fail-rate", type=float, default=0.0)
+        parser.add_argument("--decline-rate", type=float, default=0.2)
+        parser.add_argument("--callback-delay", type=float, default=3.0)
+        parser.add_argument("--callback-url", default="http://127.0.0.1:8000")
 
     def handle(
-        self, *args, port: int, latency_ms: int, fail_rate: float, decline_rate: float, **options
+        self,
+        *args,
+        port: int,
+        latency_ms: int,
+        fail_rate: float,
+        decline_rate: float,
+        callback_delay: float,
+        callback_url: str,
+        **options,
     ) -> None:
         base = f"http://127.0.0.1:{port}/"
         secrets = {
             lender.api_base_url.removeprefix(base).strip("/"): lender.webhook_secret
             for lender in Lender.objects.filter(api_base_url__startswith=base)
         }
-        config = SandboxConfig(secrets=secrets, latency_ms=latency_ms, fail_rate=fail_rate)
+        config = SandboxConfig(
+            secrets=secrets,
+            latency_ms=latency_ms,
+            fail_rate=fail_rate,
+            decline_rate=decline_rate,
+            callback_base=callback_url,
+            callback_delay=callback_delay,
+        )
         server = SandboxServer(("127.0.0.1", port), config)
         self.stdout.write(f"Sandbox lender on {base} for {len(secrets)} lenders.")
         try:

@@ -1,3 +1,5 @@
+"""Borrower fixtures, shared by every app's tests (registered in the root conftest)."""
+
 import datetime
 from decimal import Decimal
 

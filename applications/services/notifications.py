@@ -1,0 +1,22 @@
+"""Emails to borrowers. They name the lender and the status, never personal data."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from ..models import Application
+
+
+def notify_decision(*, application_id: str) -> None:
+    application = Application.objects.select_related("borrower", "lender", "product").get(
+        pk=application_id
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"application": application, "site": settings.SITE_URL}
+        send_mail(
+            subject=render_to_string("applications/email/decision_subject.txt", context).strip(),
+            message=render_to_string("applications/email/decision.txt", context),
+            from_email=None,
+            recipient_list=[application.borrower.email],
+        )
