@@ -1,7 +1,9 @@
 """Borrower pages: the profile (in short steps) and matching. Every profile view reads the
 signed-in borrower's own profile through ``request.user``, never by an id in the URL."""
 
+import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -21,6 +23,7 @@ from lenders import quotes as lender_quotes
 from lenders import selectors as lender_selectors
 from lenders.forms import CalculatorForm
 from lenders.models import LoanProduct
+from lenders.templatetags.money import cny
 
 from . import matching, selectors, services
 from .bands import AGE_BANDS, INCOME_BANDS
@@ -227,6 +230,10 @@ def _shared_rows(profile: BorrowerProfile) -> list[tuple[str, object]]:
             value = MASKS[name](value)
         elif isinstance(value, bool):
             value = _("Yes") if value else _("No")
+        elif isinstance(value, Decimal):
+            value = cny(value)
+        elif isinstance(value, datetime.date):
+            value = value.isoformat()
         elif name in ("city", "occupation"):
             value = getattr(profile, f"get_{name}_display")()
         rows.append((BorrowerProfile._meta.get_field(name).verbose_name, value))
