@@ -31,7 +31,6 @@ from .applying import transition
 logger = logging.getLogger(__name__)
 
 S = Application.Status
-LEASE = datetime.timedelta(seconds=60)  # longer than a request may take
 RETRY_FOR = datetime.timedelta(hours=1, minutes=5)
 FIRST_BACKOFF_SECONDS = 5
 MAX_BACKOFF_SECONDS = 600
@@ -59,7 +58,10 @@ def _claim(delivery_id: int) -> bool:
             pk=delivery_id,
             state=Delivery.State.PENDING,
             next_attempt_at__lte=now,
-        ).update(lease_expires_at=now + LEASE, attempts=F("attempts") + 1)
+        ).update(
+            lease_expires_at=now + datetime.timedelta(seconds=settings.DELIVERY_LEASE_SECONDS),
+            attempts=F("attempts") + 1,
+        )
     )
 
 

@@ -193,6 +193,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 else:
     # Hard time limits stay well under the visibility timeout (see DESIGN.md, "Stack").
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -211,7 +212,7 @@ CELERY_BEAT_SCHEDULE = {
     # Sends what is due and what a dead worker left behind: no application is lost.
     "sweep-deliveries": {
         "task": "applications.tasks.sweep_deliveries",
-        "schedule": 60.0,
+        "schedule": env.float("DELIVERY_SWEEP_SECONDS", default=60.0),
     },
 }
 
@@ -221,8 +222,10 @@ SANDBOX_LENDER_URL = env.str("SANDBOX_LENDER_URL", default="http://127.0.0.1:810
 # The site's address, for links in emails.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
-# How long a lender's API may take to answer before the attempt counts as failed.
+# How long a lender's API may take to answer before the attempt counts as failed, and how
+# long a worker holds a delivery (longer: a delivery whose worker died is retried after it).
 LENDER_TIMEOUT_SECONDS = env.float("LENDER_TIMEOUT_SECONDS", default=10.0)
+DELIVERY_LEASE_SECONDS = env.float("DELIVERY_LEASE_SECONDS", default=60.0)
 
 # The platform never publishes a product whose APR (percent) exceeds this, anywhere in its range.
 PLATFORM_MAX_APR = Decimal(env.str("PLATFORM_MAX_APR", default="24"))
