@@ -89,6 +89,7 @@ def test_the_default_configuration_runs_a_worker_with_no_servers(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL"}}
     env.update(
         DJANGO_SETTINGS_MODULE="loanmarket.settings.local",
+        VAR_DIR=str(tmp_path),  # its own broker folders, keys and database
         DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
         CACHE_URL=f"filecache://{tmp_path}/cache-{uuid.uuid4().hex}",
     )
