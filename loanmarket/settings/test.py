@@ -6,9 +6,10 @@ from .base import env
 DEBUG = False
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
 DATABASES = {
-    "default": env.db(
-        "DATABASE_URL", default="postgres://postgres:postgres@127.0.0.1:5432/loanmarket"
-    )
+    "default": {
+        **env.db("DATABASE_URL", default="postgres://postgres:postgres@127.0.0.1:5432/loanmarket"),
+        "CONN_MAX_AGE": env.int("CONN_MAX_AGE", default=0),
+    }
 }
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/15")
