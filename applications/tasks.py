@@ -22,3 +22,10 @@ def notify_decision(application_id: str) -> None:
     from . import services
 
     services.notify_decision(application_id=application_id)
+
+
+@shared_task
+def notify_lender_inbox(application_id: str) -> None:
+    from . import services
+
+    services.notify_lender_inbox(application_id=application_id)

@@ -88,6 +88,11 @@ class Lender(models.Model):
     # Integration: where applications go (empty: the partner portal's inbox), and the
     # secret both sides sign with (shown once; the previous one verifies for 24 hours).
     api_base_url = models.URLField(_("API base URL"), blank=True)
+    contact_email = models.EmailField(
+        _("applications contact email"),
+        blank=True,
+        help_text=_("Told of each new application waiting in the partner portal's inbox."),
+    )
     webhook_secret = EncryptedTextField(_("signing secret"), blank=True, editable=False)
     previous_webhook_secret = EncryptedTextField(blank=True, editable=False)
     secret_rotated_at = models.DateTimeField(null=True, editable=False)

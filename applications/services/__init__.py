@@ -13,7 +13,7 @@ from .applying import (
 )
 from .borrowers import create_profile, find_offers, national_id_index, update_profile
 from .forwarding import deliver, resend, sweep_deliveries
-from .notifications import notify_decision
+from .notifications import notify_decision, notify_lender_inbox
 
 __all__ = [
     "LENDER_STATUSES",
@@ -25,6 +25,7 @@ __all__ = [
     "incomplete_steps",
     "national_id_index",
     "notify_decision",
+    "notify_lender_inbox",
     "record_lender_event",
     "resend",
     "steps_for",

@@ -18,6 +18,7 @@ from ..models import Application, ApplicationEvent, BorrowerProfile, Consent, De
 from ..selectors import borrower_from_profile, matchable_products
 from ..tasks import deliver as deliver_task
 from ..tasks import notify_decision as notify_decision_task
+from ..tasks import notify_lender_inbox as notify_lender_inbox_task
 
 S = Application.Status
 CONSENT_TEXT_VERSION = "2026-11"
@@ -200,6 +201,9 @@ def submit_application(
             to=S.FORWARDED,
             actor=ApplicationEvent.Actor.PLATFORM,
             detail=_("Waiting in the lender's partner portal."),
+        )
+        transaction.on_commit(
+            partial(notify_lender_inbox_task.delay, str(application.pk)), robust=True
         )
     return application
 

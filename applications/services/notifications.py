@@ -20,3 +20,19 @@ def notify_decision(*, application_id: str) -> None:
             from_email=None,
             recipient_list=[application.borrower.email],
         )
+
+
+def notify_lender_inbox(*, application_id: str) -> None:
+    """Tell a lender without an API that an application waits in its portal inbox. The
+    email holds no personal data: the lender reads the application in the portal."""
+    application = Application.objects.select_related("lender", "product").get(pk=application_id)
+    if not application.lender.contact_email:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"application": application, "site": settings.SITE_URL}
+        send_mail(
+            subject=render_to_string("applications/email/inbox_subject.txt", context).strip(),
+            message=render_to_string("applications/email/inbox.txt", context),
+            from_email=None,
+            recipient_list=[application.lender.contact_email],
+        )

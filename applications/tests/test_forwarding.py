@@ -326,3 +326,20 @@ def test_staff_re_send_a_failed_application_with_the_same_key(
         ApplicationEvent.Actor.PLATFORM,
         ApplicationEvent.Actor.STAFF,
     ]
+
+
+def test_a_lender_without_an_api_is_emailed_without_personal_data(
+    borrower, full_profile, mailoutbox, django_capture_on_commit_callbacks
+):
+    lender = LenderFactory(contact_email="applications@inbox-bank.example")
+    with django_capture_on_commit_callbacks() as callbacks:
+        application = apply(borrower, lender)
+    services.notify_lender_inbox(application_id=str(application.pk))  # what the task runs
+
+    queued = [c for c in callbacks if getattr(c, "args", None) == (str(application.pk),)]
+    assert len(queued) == 1  # the notice is queued after commit
+    (message,) = mailoutbox
+    assert message.to == ["applications@inbox-bank.example"]
+    assert str(application.pk) in message.body
+    assert "13912345678" not in message.body
+    assert "李娜" not in message.body
