@@ -94,9 +94,16 @@ def _snapshot(profile: BorrowerProfile, fields: list[str]) -> str:
 
 
 def transition(
-    *, application: Application, to: str, actor: str, detail: str = "", occurred_at=None
+    *,
+    application: Application,
+    to: str,
+    actor: str,
+    detail: str = "",
+    occurred_at=None,
+    changes: dict | None = None,
 ) -> Application:
-    """The one place a status changes: checked against ``states``, recorded as an event."""
+    """The one place a status changes: checked against ``states``, recorded as an event.
+    ``changes`` are other fields saved in the same UPDATE (a reference, a decision)."""
     states.check_transition(application.status, to)
     ApplicationEvent.objects.create(
         application=application,
@@ -107,7 +114,9 @@ def transition(
         occurred_at=occurred_at or timezone.now(),
     )
     application.status = to
-    application.save(update_fields=["status", "updated_at"])
+    for name, value in (changes or {}).items():
+        setattr(application, name, value)
+    application.save(update_fields=["status", "updated_at", *(changes or {})])
     return application
 
 
@@ -193,9 +202,12 @@ def submit_application(
         transaction.on_commit(partial(deliver_task.delay, delivery.pk), robust=True)
     else:
         # A lender without an API takes applications in the partner portal's inbox.
-        transition(application=application, to=S.FORWARDING, actor=ApplicationEvent.Actor.PLATFORM)
-        application.in_portal_inbox = True
-        application.save(update_fields=["in_portal_inbox"])
+        transition(
+            application=application,
+            to=S.FORWARDING,
+            actor=ApplicationEvent.Actor.PLATFORM,
+            changes={"in_portal_inbox": True},
+        )
         transition(
             application=application,
             to=S.FORWARDED,
@@ -258,20 +270,19 @@ def record_lender_event(
 ) -> Application:
     """A lender's status update; the borrower is emailed on each decision."""
     application = Application.objects.select_for_update().get(pk=application.pk)
+    changes: dict = {"decision_reason": reason} if reason else {}
+    if status == S.APPROVED:
+        changes.update(
+            decision_amount=approved_amount, decision_apr=apr, decision_term_months=term_months
+        )
     transition(
         application=application,
         to=status,
         actor=ApplicationEvent.Actor.LENDER,
         detail=reason,
         occurred_at=occurred_at,
+        changes=changes,
     )
-    if status == S.APPROVED:
-        application.decision_amount = approved_amount
-        application.decision_apr = apr
-        application.decision_term_months = term_months
-    if reason:
-        application.decision_reason = reason
-    application.save()
     if status in DECISIONS:
         transaction.on_commit(partial(notify_decision_task.delay, application.pk), robust=True)
     return application

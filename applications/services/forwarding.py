@@ -141,13 +141,18 @@ def deliver(*, delivery_id: int) -> None:
     started = timezone.now()
     clock = time.monotonic()
     outcome = _post(delivery)
-    DeliveryAttempt.objects.create(
-        delivery=delivery,
-        started_at=started,
-        duration_ms=int((time.monotonic() - clock) * 1000),
-        status_code=outcome.status,
-        error=outcome.error or ("" if outcome.delivered else _reason(outcome)),
-    )
+    with transaction.atomic():  # the attempt and its outcome, in one commit
+        DeliveryAttempt.objects.create(
+            delivery=delivery,
+            started_at=started,
+            duration_ms=int((time.monotonic() - clock) * 1000),
+            status_code=outcome.status,
+            error=outcome.error or ("" if outcome.delivered else _reason(outcome)),
+        )
+        _record_outcome(delivery, outcome)
+
+
+def _record_outcome(delivery: Delivery, outcome: _Outcome) -> None:
     if outcome.delivered:
         _delivered(delivery, outcome)
     elif outcome.retryable and timezone.now() - delivery.retrying_since < RETRY_FOR:
@@ -162,7 +167,6 @@ def deliver(*, delivery_id: int) -> None:
         _failed(delivery, _reason(outcome))
 
 
-@transaction.atomic
 def _delivered(delivery: Delivery, outcome: _Outcome) -> None:
     Delivery.objects.filter(pk=delivery.pk).update(
         state=Delivery.State.DELIVERED, lease_expires_at=None, delivered_at=timezone.now()
@@ -176,12 +180,14 @@ def _delivered(delivery: Delivery, outcome: _Outcome) -> None:
         reference = str(json.loads(outcome.body).get("reference", ""))[:100]
     except (ValueError, AttributeError):
         reference = ""
-    application.lender_reference = reference
-    application.save(update_fields=["lender_reference"])
-    transition(application=application, to=S.FORWARDED, actor=ApplicationEvent.Actor.PLATFORM)
+    transition(
+        application=application,
+        to=S.FORWARDED,
+        actor=ApplicationEvent.Actor.PLATFORM,
+        changes={"lender_reference": reference},
+    )
 
 
-@transaction.atomic
 def _failed(delivery: Delivery, reason: str) -> None:
     Delivery.objects.filter(pk=delivery.pk).update(
         state=Delivery.State.FAILED, lease_expires_at=None, last_error=reason

@@ -196,6 +196,9 @@ else:
     # Hard time limits stay well under the visibility timeout (see DESIGN.md, "Stack").
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# Celery's Django fixup closes the database connection after every task unless told to
+# reuse it; a new PostgreSQL connection per delivery costs more than the delivery itself.
+CELERY_DB_REUSE_MAX = 1000
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
