@@ -35,6 +35,21 @@ RETRY_FOR = datetime.timedelta(hours=1, minutes=5)
 FIRST_BACKOFF_SECONDS = 5
 MAX_BACKOFF_SECONDS = 600
 RETRYABLE = {408, 429}
+# What sending reads (only these: every delivery of every application runs through here).
+SENDING_FIELDS = (
+    "kind",
+    "idempotency_key",
+    "attempts",
+    "retrying_since",
+    "application__status",
+    "application__amount",
+    "application__term_months",
+    "application__purpose",
+    "application__shared_data",
+    "application__lender__api_base_url",
+    "application__lender__webhook_secret",
+    "application__product__slug",
+)
 
 
 class _Outcome:
@@ -129,8 +144,10 @@ def deliver(*, delivery_id: int) -> None:
     """Send one delivery if it is due and no one else holds it."""
     if not _claim(delivery_id):
         return
-    delivery = Delivery.objects.select_related("application__lender", "application__product").get(
-        pk=delivery_id
+    delivery = (
+        Delivery.objects.select_related("application__lender", "application__product")
+        .only(*SENDING_FIELDS)
+        .get(pk=delivery_id)
     )
     application = delivery.application
     if delivery.kind == Delivery.Kind.FORWARD and application.status != S.FORWARDING:
@@ -173,7 +190,9 @@ def _delivered(delivery: Delivery, outcome: _Outcome) -> None:
     )
     if delivery.kind != Delivery.Kind.FORWARD:
         return
-    application = Application.objects.select_for_update().get(pk=delivery.application_id)
+    application = (
+        Application.objects.select_for_update().only("status").get(pk=delivery.application_id)
+    )
     if application.status != S.FORWARDING:
         return
     try:
@@ -194,7 +213,11 @@ def _failed(delivery: Delivery, reason: str) -> None:
     )
     if delivery.kind != Delivery.Kind.FORWARD:
         return
-    application = Application.objects.select_for_update().get(pk=delivery.application_id)
+    application = (
+        Application.objects.select_for_update()
+        .only("status", "lender")
+        .get(pk=delivery.application_id)
+    )
     if application.status == S.FORWARDING:
         transition(
             application=application,
