@@ -240,6 +240,7 @@ def _price(price: QuotedPrice, amount: Decimal, n: int) -> tuple:
     upfront_fee = money(amount * price.upfront_fee_pct / HUNDRED)
     flows = [(0, amount - upfront_fee)]
     flows += [(month, -(p + i + f)) for month, (p, i, f) in zip(months, rows, strict=True)]
+    # A rate, not money: the quoted monthly rate only seeds the IRR search (see monthly_irr).
     irr = monthly_irr(flows, guess=float(price.periodic_rate) or 0.01)
     return rows, months, upfront_fee, irr
 

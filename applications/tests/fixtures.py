@@ -49,3 +49,16 @@ def full_profile(borrower):
 def borrower_client(client, borrower):
     client.force_login(borrower)
     return client
+
+
+def submit(borrower, product, *, amount: str = "20000", term_months: int = 12):
+    """Apply to ``product`` as the site does, consenting to exactly what would be shared."""
+    return services.submit_application(
+        borrower=borrower,
+        product=product,
+        amount=Decimal(amount),
+        term_months=term_months,
+        purpose="consumption",
+        consented_fields=services.fields_to_share(borrower.borrower_profile),
+        ip_address="127.0.0.1",
+    )

@@ -4,8 +4,8 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 
-from applications import services
 from applications.models import Application
+from applications.tests.fixtures import submit
 from lenders.tests.factories import LenderFactory, LoanProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -97,15 +97,7 @@ def test_an_amount_outside_the_range_cannot_be_applied_for(borrower_client, full
 def test_the_dashboard_lists_only_the_borrowers_own(
     borrower_client, borrower, full_profile, product, django_assert_max_num_queries
 ):
-    mine = services.submit_application(
-        borrower=borrower,
-        product=product,
-        amount=Decimal("20000"),
-        term_months=12,
-        purpose="consumption",
-        consented_fields=services.fields_to_share(full_profile),
-        ip_address=None,
-    )
+    mine = submit(borrower, product)
 
     with django_assert_max_num_queries(3):
         response = borrower_client.get("/applications/")
@@ -114,15 +106,7 @@ def test_the_dashboard_lists_only_the_borrowers_own(
 
 
 def test_another_borrowers_application_is_404(client, borrower, full_profile, product):
-    application = services.submit_application(
-        borrower=borrower,
-        product=product,
-        amount=Decimal("20000"),
-        term_months=12,
-        purpose="consumption",
-        consented_fields=services.fields_to_share(full_profile),
-        ip_address=None,
-    )
+    application = submit(borrower, product)
     stranger = get_user_model().objects.create_user(username="s", email="s@example.test")
     client.force_login(stranger)
 
@@ -134,15 +118,7 @@ def test_another_borrowers_application_is_404(client, borrower, full_profile, pr
 
 
 def test_the_borrower_withdraws_before_a_decision(borrower_client, borrower, full_profile, product):
-    application = services.submit_application(
-        borrower=borrower,
-        product=product,
-        amount=Decimal("20000"),
-        term_months=12,
-        purpose="consumption",
-        consented_fields=services.fields_to_share(full_profile),
-        ip_address=None,
-    )
+    application = submit(borrower, product)
 
     borrower_client.post(f"/applications/{application.id}/withdraw/")
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from applications import services
 from applications.models import Application, ApplicationEvent, Delivery
 from applications.states import InvalidTransition
+from applications.tests.fixtures import submit
 from lenders import services as lender_services
 from lenders.tests.factories import LenderFactory, LoanProductFactory
 from partners.sandbox import SandboxConfig, start_in_thread
@@ -44,18 +45,8 @@ def lender_at(db):
     return make
 
 
-def apply(borrower, lender, django_capture_on_commit_callbacks=None) -> Application:
-    product = LoanProductFactory(lender=lender, max_amount=Decimal("200000"))
-    profile = borrower.borrower_profile
-    return services.submit_application(
-        borrower=borrower,
-        product=product,
-        amount=Decimal("20000"),
-        term_months=12,
-        purpose="consumption",
-        consented_fields=services.fields_to_share(profile),
-        ip_address="127.0.0.1",
-    )
+def apply(borrower, lender) -> Application:
+    return submit(borrower, LoanProductFactory(lender=lender, max_amount=Decimal("200000")))
 
 
 def deliver_now(application: Application) -> Delivery:
@@ -296,15 +287,7 @@ def test_an_ineligible_borrower_cannot_apply(borrower, full_profile):
     lender_services.invalidate_catalogue()
 
     with pytest.raises(services.applying.NotEligible):
-        services.submit_application(
-            borrower=borrower,
-            product=product,
-            amount=Decimal("20000"),
-            term_months=12,
-            purpose="consumption",
-            consented_fields=services.fields_to_share(full_profile),
-            ip_address=None,
-        )
+        submit(borrower, product)
 
 
 def test_staff_re_send_a_failed_application_with_the_same_key(

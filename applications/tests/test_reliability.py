@@ -3,12 +3,11 @@ Redis, the sandbox lender on loopback, and the worker killed in the middle of a 
 
 import signal
 import uuid
-from decimal import Decimal
 
 import pytest
 
-from applications import services
 from applications.models import Application, Delivery
+from applications.tests.fixtures import submit
 from applications.tests.workers import start_worker, stop, wait_for
 from lenders import services as lender_services
 from lenders.tests.factories import LenderFactory, LoanProductFactory
@@ -27,15 +26,7 @@ def forwarded_to_sandbox(borrower, full_profile):
         lender.api_base_url = f"http://127.0.0.1:{sandbox.server_port}/reliable"
         lender.save()
         sandbox.config.secrets["reliable"] = lender_services.rotate_webhook_secret(lender=lender)
-        application = services.submit_application(
-            borrower=borrower,
-            product=LoanProductFactory(lender=lender),
-            amount=Decimal("20000"),
-            term_months=12,
-            purpose="consumption",
-            consented_fields=services.fields_to_share(full_profile),
-            ip_address=None,
-        )
+        application = submit(borrower, LoanProductFactory(lender=lender))
         return sandbox, application
 
     return make

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from applications import services
 from applications.models import Application
+from applications.tests.fixtures import submit
 from lenders import services as lender_services
 from lenders import signing
 from lenders.tests.factories import LenderFactory, LoanProductFactory
@@ -28,15 +29,7 @@ def lender():
 @pytest.fixture
 def application(borrower, full_profile, lender):
     """Forwarded (this lender takes applications in the portal inbox)."""
-    return services.submit_application(
-        borrower=borrower,
-        product=LoanProductFactory(lender=lender),
-        amount=Decimal("20000"),
-        term_months=12,
-        purpose="consumption",
-        consented_fields=services.fields_to_share(full_profile),
-        ip_address=None,
-    )
+    return submit(borrower, LoanProductFactory(lender=lender))
 
 
 def post_event(client, lender, application_id, body, *, secret=None, message_id="evt-1", at=None):

@@ -1,7 +1,6 @@
 """The whole loop on real parts: our service forwards to the sandbox lender over loopback,
 and the sandbox calls the partner API back (a live server) to review and decide."""
 
-import time
 from decimal import Decimal
 
 import pytest
@@ -9,6 +8,8 @@ from django.utils import timezone
 
 from applications import services
 from applications.models import Application, Delivery
+from applications.tests.fixtures import submit
+from applications.tests.workers import wait_for
 from lenders import services as lender_services
 from lenders.tests.factories import LenderFactory, LoanProductFactory
 from partners.sandbox import SandboxConfig, start_in_thread
@@ -16,15 +17,6 @@ from partners.sandbox import SandboxConfig, start_in_thread
 pytestmark = pytest.mark.django_db(transaction=True)
 
 S = Application.Status
-
-
-def wait_for(predicate, seconds: float = 20.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 @pytest.mark.parametrize(("decline_rate", "decision"), [(0.0, S.APPROVED), (1.0, S.DECLINED)])
@@ -41,15 +33,7 @@ def test_the_sandbox_reviews_and_decides_by_signed_callbacks(
         lender.api_base_url = f"http://127.0.0.1:{sandbox.server_port}/sbx"
         lender.save()
         sandbox.config.secrets["sbx"] = lender_services.rotate_webhook_secret(lender=lender)
-        application = services.submit_application(
-            borrower=borrower,
-            product=LoanProductFactory(lender=lender),
-            amount=Decimal("20000"),
-            term_months=12,
-            purpose="consumption",
-            consented_fields=services.fields_to_share(full_profile),
-            ip_address=None,
-        )
+        application = submit(borrower, LoanProductFactory(lender=lender))
         delivery = application.deliveries.get()
         Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
         services.deliver(delivery_id=delivery.pk)
