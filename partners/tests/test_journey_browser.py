@@ -57,7 +57,9 @@ def test_match_apply_consent_and_follow_it_to_approval(browser, live_server):
         expect(page.get_by_text("The lender: Approved")).to_be_visible()
         expect(page.get_by_role("heading", name="The lender's decision")).to_be_visible()
 
-        page.get_by_role("link", name="My applications").click()
+        page.get_by_role("navigation", name="Account").get_by_role(
+            "link", name="My applications"
+        ).click()
         expect(page.locator(".status-badge").first).to_have_text("Approved")
         assert sandbox.state.stats()["applications"] == 1
     finally:
