@@ -35,7 +35,9 @@ def verify(*, secrets_to_try: list[str], headers: dict[str, str], body: bytes) -
     for secret in secrets_to_try:
         try:
             Webhook(secret).verify(body, headers, json_parse=False)
-        except WebhookVerificationError:
+        except (WebhookVerificationError, ValueError):
+            # ValueError: the library's own parsing of a malformed signature header, bad
+            # base64 or a body that is not UTF-8; all of them are a message we cannot verify.
             continue
         return
     raise InvalidSignature

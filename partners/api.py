@@ -8,13 +8,15 @@ import datetime
 import json
 import uuid
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import NinjaAPI, Schema
+from ninja.errors import ValidationError as RequestValidationError
 from ninja.responses import Status
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, WithJsonSchema, field_validator, model_validator
 
 from applications import services as application_services
 from applications.exceptions import ApplicationError
@@ -35,6 +37,7 @@ api = NinjaAPI(
     ),
 )
 
+CLOCK_SLACK = datetime.timedelta(seconds=300)  # as the signature's timestamp tolerance
 ERRORS = {
     "unauthenticated": 401,
     "not_found": 404,
@@ -44,13 +47,44 @@ ERRORS = {
 }
 
 
+def _decimal(*, minimum: Decimal, digits: int):
+    """A decimal with at most two places, as a string (``"18000.00"``) or a JSON number."""
+    return Annotated[
+        Decimal,
+        Field(ge=minimum, max_digits=digits + 2, decimal_places=2),
+        WithJsonSchema(
+            {
+                "anyOf": [
+                    {"type": "string", "pattern": rf"^[0-9]{{1,{digits}}}(\.[0-9]{{1,2}})?$"},
+                    {"type": "number", "minimum": float(minimum), "maximum": 10.0**digits - 1},
+                ]
+            }
+        ),
+    ]
+
+
 class EventIn(Schema):
     status: Literal["in_review", "approved", "declined", "disbursed", "more_info_needed", "expired"]
-    approved_amount: Decimal | None = Field(default=None, gt=0, max_digits=12, decimal_places=2)
-    apr: Decimal | None = Field(default=None, ge=0, max_digits=9, decimal_places=2)
+    approved_amount: _decimal(minimum=Decimal("0.01"), digits=10) | None = None
+    apr: _decimal(minimum=Decimal("0"), digits=7) | None = None
     term_months: int | None = Field(default=None, ge=1, le=360)
-    reason: str = Field(default="", max_length=1000)
-    occurred_at: datetime.datetime
+    reason: str = Field(default="", max_length=1000, pattern=r"^[^\x00]*$")
+    occurred_at: datetime.datetime = Field(
+        description="With its UTC offset; from the application's submission to now (300 s slack)."
+    )
+
+    @field_validator("occurred_at")
+    @classmethod
+    def _aware_in_utc(cls, value: datetime.datetime) -> datetime.datetime:
+        if value.utcoffset() is None:
+            raise ValueError("give the UTC offset, e.g. 2026-11-28T10:00:00+08:00")
+        return value.astimezone(datetime.UTC)
+
+    @model_validator(mode="after")
+    def _an_approval_says_what_was_approved(self) -> "EventIn":
+        if self.status == "approved" and None in (self.approved_amount, self.apr, self.term_months):
+            raise ValueError("an approval gives approved_amount, apr and term_months")
+        return self
 
 
 class EventOut(Schema):
@@ -67,6 +101,37 @@ def _error(code: str, message: str) -> tuple[int, dict]:
     return ERRORS[code], {"code": code, "error": message}
 
 
+def _first_error(errors: list[dict]) -> str:
+    first = errors[0]
+    where = ".".join(str(part) for part in first["loc"])
+    return f"{where}: {first['msg']}" if where else first["msg"]
+
+
+@api.exception_handler(RequestValidationError)
+def _invalid_request(request: HttpRequest, exc: RequestValidationError):
+    """What django-ninja itself refuses (a path parameter that is not a UUID), in our shape."""
+    status, body = _error("invalid", _first_error(exc.errors))
+    return api.create_response(request, body, status=status)
+
+
+def _header(name: str, description: str) -> dict:
+    return {
+        "in": "header",
+        "name": name,
+        "required": True,
+        "schema": {"type": "string"},
+        "description": description,
+    }
+
+
+SIGNED_HEADERS = [
+    _header("X-Lender", "Your lender code, as given at onboarding."),
+    _header("webhook-id", "A unique id per message; a repeated id is answered as the first."),
+    _header("webhook-timestamp", "Unix seconds; more than 300 s from our clock is refused."),
+    _header("webhook-signature", 'v1,<base64 HMAC-SHA256(secret, "<id>.<timestamp>.<body>")>'),
+]
+
+
 @api.post(
     "/applications/{application_id}/events",
     response={
@@ -79,10 +144,11 @@ def _error(code: str, message: str) -> tuple[int, dict]:
     },
     summary="Report a change in an application's status",
     openapi_extra={
+        "parameters": SIGNED_HEADERS,
         "requestBody": {
             "content": {"application/json": {"schema": EventIn.model_json_schema()}},
             "required": True,
-        }
+        },
     },
 )
 def application_event(request: HttpRequest, application_id: uuid.UUID):
@@ -128,9 +194,10 @@ def _handle_event(lender: Lender, application_id: uuid.UUID, raw: bytes) -> tupl
     try:
         event = EventIn.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        return _error("invalid", f"{where}: {first['msg']}")
+        return _error("invalid", _first_error(exc.errors()))
+    earliest = application.submitted_at - CLOCK_SLACK
+    if not earliest <= event.occurred_at <= timezone.now() + CLOCK_SLACK:
+        return _error("invalid", "occurred_at: must be between the submission and now.")
     try:
         application = application_services.record_lender_event(
             application=application,

@@ -76,6 +76,8 @@ class SandboxServer(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     server: SandboxServer
+    protocol_version = "HTTP/1.1"  # kept-alive connections, as a real lender's server would
+    disable_nagle_algorithm = True  # or each answer's body waits for the headers' ACK
 
     def log_message(self, format: str, *args) -> None:
         return  # quiet: tests and benchmarks read /stats instead
@@ -96,7 +98,7 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
         try:
             Webhook(config.secrets[slug]).verify(body, dict(self.headers.items()))
-        except WebhookVerificationError:
+        except (WebhookVerificationError, ValueError):  # ValueError: a malformed header
             with state.lock:
                 state.bad_signatures += 1
             self._answer(401, {"error": "bad signature"})

@@ -11,12 +11,12 @@ whatever is due, including deliveries a dead worker left behind (their lease exp
 import datetime
 import json
 import logging
+import os
 import random
 import time
-import urllib.error
-import urllib.request
-from functools import partial
+from functools import cache, partial
 
+import urllib3
 from django.conf import settings
 from django.core.mail import mail_admins
 from django.db import transaction
@@ -35,6 +35,7 @@ RETRY_FOR = datetime.timedelta(hours=1, minutes=5)
 FIRST_BACKOFF_SECONDS = 5
 MAX_BACKOFF_SECONDS = 600
 RETRYABLE = {408, 429}
+MAX_ANSWER_BYTES = 65536  # of a lender's answer, kept for its reference or reason
 # What sending reads (only these: every delivery of every application runs through here).
 SENDING_FIELDS = (
     "kind",
@@ -94,6 +95,13 @@ def _payload(delivery: Delivery) -> dict:
     }
 
 
+@cache
+def _lenders_http(pid: int) -> urllib3.PoolManager:
+    """Kept-alive connections to lenders, one pool per process (a forked worker, its own).
+    Never retried here: a retry is a new attempt, logged and backed off by this module."""
+    return urllib3.PoolManager(num_pools=100, maxsize=2, retries=False, block=False)
+
+
 def _post(delivery: Delivery) -> _Outcome:
     lender = delivery.application.lender
     path = "/applications" if delivery.kind == Delivery.Kind.FORWARD else "/withdrawals"
@@ -104,25 +112,28 @@ def _post(delivery: Delivery) -> _Outcome:
         body=body,
         at=timezone.now(),
     )
-    request = urllib.request.Request(  # noqa: S310 - the lender's https (or sandbox) URL
-        lender.api_base_url.rstrip("/") + path,
-        data=body.encode(),
-        method="POST",
-        headers={
-            **headers,
-            "Content-Type": "application/json",
-            "Idempotency-Key": delivery.idempotency_key,
-        },
-    )
     try:
-        with urllib.request.urlopen(request, timeout=settings.LENDER_TIMEOUT_SECONDS) as response:  # noqa: S310
-            return _Outcome(
-                status=response.status, body=response.read(65536).decode(errors="replace")
-            )
-    except urllib.error.HTTPError as exc:
-        return _Outcome(status=exc.code, body=exc.read(65536).decode(errors="replace"))
-    except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+        response = _lenders_http(os.getpid()).request(
+            "POST",
+            lender.api_base_url.rstrip("/") + path,
+            body=body.encode(),
+            headers={
+                **headers,
+                "Content-Type": "application/json",
+                "Idempotency-Key": delivery.idempotency_key,
+            },
+            timeout=urllib3.Timeout(total=settings.LENDER_TIMEOUT_SECONDS),
+            redirect=False,
+            preload_content=False,
+        )
+        answer = response.read(MAX_ANSWER_BYTES + 1)
+    except urllib3.exceptions.HTTPError as exc:
         return _Outcome(status=None, error=f"{type(exc).__name__}: {exc}"[:500])
+    if len(answer) > MAX_ANSWER_BYTES:
+        response.close()  # an answer this long is not read to its end: the connection goes
+    else:
+        response.release_conn()
+    return _Outcome(status=response.status, body=answer[:MAX_ANSWER_BYTES].decode(errors="replace"))
 
 
 def _reason(outcome: _Outcome) -> str:

@@ -9,27 +9,13 @@ from django.utils import timezone
 
 from applications import services
 from applications.models import Application
-from applications.tests.fixtures import submit
 from lenders import services as lender_services
 from lenders import signing
-from lenders.tests.factories import LenderFactory, LoanProductFactory
+from lenders.tests.factories import LenderFactory
 
 pytestmark = pytest.mark.django_db
 
 S = Application.Status
-
-
-@pytest.fixture
-def lender():
-    lender = LenderFactory(slug="harbour")
-    lender.secret = lender_services.rotate_webhook_secret(lender=lender)
-    return lender
-
-
-@pytest.fixture
-def application(borrower, full_profile, lender):
-    """Forwarded (this lender takes applications in the portal inbox)."""
-    return submit(borrower, LoanProductFactory(lender=lender))
 
 
 def post_event(client, lender, application_id, body, *, secret=None, message_id="evt-1", at=None):
@@ -125,6 +111,13 @@ def test_a_replayed_webhook_id_is_answered_the_same_and_changes_nothing(
         (event("approved", approved_amount="-5"), 422, "invalid"),
         ({"status": "in_review"}, 422, "invalid"),  # no occurred_at
         ("{not json", 400, "not_json"),
+        (event("approved"), 422, "invalid"),  # an approval must say what was approved
+        (event(reason="stop\u0000here"), 422, "invalid"),  # PostgreSQL text cannot hold NUL
+        ({"status": "in_review", "occurred_at": "2026-11-28T10:00:00"}, 422, "invalid"),  # naive
+        # An offset PostgreSQL cannot store (found by test_api_schema), and long before the
+        # application was submitted.
+        ({"status": "in_review", "occurred_at": "1153-01-16T20:43:04-16:54"}, 422, "invalid"),
+        (event(occurred_at="2099-01-01T00:00:00+00:00"), 422, "invalid"),  # in the future
     ],
 )
 def test_bad_bodies_are_a_clear_4xx(client, lender, application, body, status, code):
@@ -135,6 +128,63 @@ def test_bad_bodies_are_a_clear_4xx(client, lender, application, body, status, c
     assert response.json()["code"] == code
     assert response.json()["error"]
     assert application.status == S.FORWARDED
+
+
+def test_an_event_at_another_offset_is_kept_as_the_same_instant(client, lender, application):
+    at = timezone.now().astimezone(datetime.timezone(datetime.timedelta(hours=8)))
+
+    response = post_event(client, lender, application.id, event(occurred_at=at.isoformat()))
+
+    assert response.status_code == 200
+    assert application.events.get(to_status=S.IN_REVIEW).occurred_at == at
+
+
+@pytest.mark.parametrize(
+    "signature",
+    ["garbage", "v1,not-base64!", "v1,c2ln v2", ""],
+    ids=["bare", "b64", "pair", "empty"],
+)
+def test_a_malformed_signature_header_is_401_not_a_crash(client, lender, application, signature):
+    raw = json.dumps(event())
+    headers = signing.signed_headers(
+        secret=lender.secret, message_id="evt-x", body=raw, at=timezone.now()
+    )
+
+    response = client.post(
+        f"/api/partner/v1/applications/{application.id}/events",
+        raw,
+        content_type="application/json",
+        headers={**headers, "webhook-signature": signature, "X-Lender": lender.slug},
+    )
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "unauthenticated"
+
+
+def test_a_body_that_is_not_utf8_is_401_as_it_cannot_be_verified(client, lender, application):
+    raw = b'{"status": "in_review", "reason": "\xff"}'
+    headers = signing.signed_headers(
+        secret=lender.secret, message_id="evt-x", body=raw.decode("latin-1"), at=timezone.now()
+    )
+
+    response = client.post(
+        f"/api/partner/v1/applications/{application.id}/events",
+        raw,
+        content_type="application/json",
+        headers={**headers, "X-Lender": lender.slug},
+    )
+
+    assert response.status_code == 401
+
+
+def test_a_path_that_is_not_a_uuid_is_422_in_the_apis_own_shape(client, lender):
+    response = client.post(
+        "/api/partner/v1/applications/not-a-uuid/events", "{}", content_type="application/json"
+    )
+
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid"
+    assert response.json()["error"].startswith("path.application_id")
 
 
 def test_a_transition_the_state_machine_forbids_is_409(client, lender, application):
