@@ -30,7 +30,7 @@ run: $(VENV)/.installed
 	@echo "  Demo logins, password loanmarket-demo: admin@demo.test (staff), borrower@demo.test"
 	@echo "  Ctrl-C stops the web server, the Celery worker and Celery beat."
 	@echo ""
-	$(BIN)/honcho start -f Procfile
+	LOANMARKET_PORT=$(PORT) SITE_URL=http://127.0.0.1:$(PORT) $(BIN)/honcho start -f Procfile
 
 ## make test: the whole suite on PostgreSQL and Redis, browser tests in headless Chromium.
 test: $(VENV)/.installed-dev

@@ -56,7 +56,11 @@ def _decimal(*, minimum: Decimal, digits: int):
             {
                 "anyOf": [
                     {"type": "string", "pattern": rf"^[0-9]{{1,{digits}}}(\.[0-9]{{1,2}})?$"},
-                    {"type": "number", "minimum": float(minimum), "maximum": 10.0**digits - 1},
+                    {
+                        "type": "number",
+                        "minimum": float(minimum),
+                        "maximum": float(10**digits - Decimal("0.01")),
+                    },
                 ]
             }
         ),
