@@ -19,3 +19,10 @@ class NationalIdTaken(ApplicationError):
         super().__init__(
             _("This national ID number is already registered. Contact us if it is yours.")
         )
+
+
+class EventTimeOutOfRange(ApplicationError):
+    code = "invalid"
+
+    def __init__(self) -> None:
+        super().__init__(_("occurred_at must fall between the application's submission and now."))

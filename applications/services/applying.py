@@ -1,5 +1,6 @@
 """Applying: consent for one lender, the shared snapshot, and every status change."""
 
+import datetime
 import json
 from decimal import Decimal
 from functools import partial
@@ -13,7 +14,7 @@ from lenders.choices import Occupation
 from lenders.models import LoanProduct
 
 from .. import matching, states
-from ..exceptions import ApplicationError
+from ..exceptions import ApplicationError, EventTimeOutOfRange
 from ..models import Application, ApplicationEvent, BorrowerProfile, Consent, Delivery
 from ..selectors import borrower_from_profile, matchable_products
 from ..tasks import deliver as deliver_task
@@ -22,6 +23,7 @@ from ..tasks import notify_lender_inbox as notify_lender_inbox_task
 
 S = Application.Status
 CONSENT_TEXT_VERSION = "2026-11"
+CLOCK_SLACK = datetime.timedelta(seconds=300)  # a lender's clock, as much as a signature's
 IDENTITY_FIELDS = ("full_name", "mobile", "national_id", "date_of_birth")
 WORK_FIELDS = ("city", "occupation", "employer", "position", "months_in_job")
 MONEY_FIELDS = (
@@ -262,14 +264,17 @@ def record_lender_event(
     *,
     application: Application,
     status: str,
-    occurred_at,
+    occurred_at: datetime.datetime,
     reason: str = "",
     approved_amount: Decimal | None = None,
     apr: Decimal | None = None,
     term_months: int | None = None,
 ) -> Application:
-    """A lender's status update; the borrower is emailed on each decision."""
+    """A lender's status update; the borrower is emailed on each decision. It happened
+    between the application's submission and now (give or take ``CLOCK_SLACK``)."""
     application = Application.objects.select_for_update().get(pk=application.pk)
+    if not application.submitted_at - CLOCK_SLACK <= occurred_at <= timezone.now() + CLOCK_SLACK:
+        raise EventTimeOutOfRange
     changes: dict = {"decision_reason": reason} if reason else {}
     if status == S.APPROVED:
         changes.update(
