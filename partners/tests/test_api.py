@@ -222,3 +222,10 @@ def test_the_openapi_document_renders(client):
     paths = response.json()["paths"]
     assert response.status_code == 200
     assert "/api/partner/v1/applications/{application_id}/events" in paths
+
+
+def test_another_method_is_405_naming_post(client, application):
+    response = client.get(f"/api/partner/v1/applications/{application.id}/events")
+
+    assert response.status_code == 405
+    assert response.headers["Allow"] == "POST"
