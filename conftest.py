@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 from playwright.sync_api import sync_playwright
 
-pytest_plugins = ["applications.tests.fixtures"]
+pytest_plugins = ["devtools.testing.fixtures"]
 
 
 @pytest.fixture(autouse=True)

@@ -4,12 +4,17 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 
 from loanmarket import crypto
+from loanmarket.http import client_ip
 
 from . import services
 from .middleware import channel_of
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request) -> str:
+        """Rate limits count per client, not per proxy (``loanmarket.http``)."""
+        return client_ip(request) or ""
+
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=commit)
         if commit:

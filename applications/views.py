@@ -24,6 +24,7 @@ from lenders import selectors as lender_selectors
 from lenders.forms import CalculatorForm
 from lenders.models import LoanProduct
 from lenders.templatetags.money import cny
+from loanmarket.http import client_ip
 
 from . import matching, selectors, services
 from .bands import AGE_BANDS, INCOME_BANDS
@@ -276,7 +277,7 @@ def apply(request: HttpRequest, lender_slug: str, product_slug: str) -> HttpResp
                 term_months=term,
                 purpose=form.cleaned_data["purpose"],
                 consented_fields=services.fields_to_share(borrower),
-                ip_address=request.META.get("REMOTE_ADDR"),
+                ip_address=client_ip(request),
             )
         except ApplicationError as exc:
             form.add_error(None, exc.message)

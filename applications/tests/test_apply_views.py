@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from applications.models import Application
-from applications.tests.fixtures import submit
+from devtools.testing.fixtures import submit
 from lenders.tests.factories import LenderFactory, LoanProductFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,9 @@ import re
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from playwright.sync_api import expect
+
+from devtools.demo import load_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,7 +19,7 @@ OTHER_ID = "310104198506121230"  # valid (GB 11643), not the demo borrower's
 def test_a_borrower_signs_up_fills_the_profile_and_sees_explained_offers(
     browser, live_server, viewport
 ):
-    call_command("load_demo")
+    load_demo()
     context = browser.new_context(viewport=VIEWPORTS[viewport], locale="en-US")
     page = context.new_page()
     email = f"journey-{viewport}@example.test"

@@ -11,7 +11,7 @@ from django.db import connection
 from applications import services
 from applications.exceptions import NationalIdTaken
 from applications.models import BorrowerProfile
-from applications.tests.fixtures import VALID_ID
+from devtools.testing.fixtures import VALID_ID
 from loanmarket.crypto import UndecryptableValue, decrypt
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.utils import timezone
 from applications import services
 from applications.models import Application, ApplicationEvent, Delivery
 from applications.states import InvalidTransition
-from applications.tests.fixtures import submit
+from devtools.testing.fixtures import submit
 from lenders import services as lender_services
 from lenders.tests.factories import LenderFactory, LoanProductFactory
 from partners.sandbox import SandboxConfig, start_in_thread

@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 
 from applications.models import MatchLog
-from applications.tests.fixtures import VALID_ID
+from devtools.testing.fixtures import VALID_ID
 from lenders import services as lender_services
 from lenders.models import EligibilityRules, Lender
 from lenders.tests.factories import LenderFactory, LoanProductFactory

@@ -1,7 +1,7 @@
 import pytest
 
 from applications.models import BorrowerProfile
-from applications.tests.fixtures import VALID_ID
+from devtools.testing.fixtures import VALID_ID
 
 pytestmark = pytest.mark.django_db
 

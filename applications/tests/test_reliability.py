@@ -7,8 +7,8 @@ import uuid
 import pytest
 
 from applications.models import Application, Delivery
-from applications.tests.fixtures import submit
-from applications.tests.workers import start_worker, stop, wait_for
+from devtools.testing.fixtures import submit
+from devtools.testing.workers import start_worker, stop, wait_for
 from lenders import services as lender_services
 from lenders.tests.factories import LenderFactory, LoanProductFactory
 from partners.sandbox import SandboxConfig, start_in_thread

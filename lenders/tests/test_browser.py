@@ -3,8 +3,9 @@
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
+
+from devtools.demo import load_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -13,7 +14,7 @@ VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_a_borrower_compares_offers_and_prices_a_loan(browser, live_server, viewport):
-    call_command("load_demo")
+    load_demo()
     context = browser.new_context(viewport=VIEWPORTS[viewport], locale="en-US")
     page = context.new_page()
     policy_violations = []
@@ -59,7 +60,7 @@ def test_a_borrower_compares_offers_and_prices_a_loan(browser, live_server, view
 
 
 def test_the_site_reads_in_chinese_by_default(browser, live_server):
-    call_command("load_demo")
+    load_demo()
     context = browser.new_context(viewport=VIEWPORTS["phone"], locale="zh-CN")
     page = context.new_page()
 

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "lenders",
     "applications",
     "partners",
+    "devtools",
     "ninja",
 ]
 
@@ -148,6 +149,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# The client's address behind our proxies (loanmarket/http.py): how many proxies of ours
+# append to X-Forwarded-For, or the one header our proxy sets. Neither: REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default="")
 
 # Personal data at rest (see loanmarket/crypto.py): Fernet keys, the first encrypts; blind
 # index keys "v1:<base64>", the first indexes. Required in production; generated into var/

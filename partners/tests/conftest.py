@@ -3,7 +3,7 @@ an application forwarded to it."""
 
 import pytest
 
-from applications.tests.fixtures import submit
+from devtools.testing.fixtures import submit
 from lenders import services as lender_services
 from lenders.tests.factories import LenderFactory, LoanProductFactory
 

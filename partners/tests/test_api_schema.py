@@ -23,7 +23,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from applications.models import Application
-from applications.tests.fixtures import submit
+from devtools.testing.fixtures import submit
 from lenders import signing
 from lenders.tests.factories import LoanProductFactory
 from partners.api import api

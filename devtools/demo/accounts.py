@@ -7,8 +7,8 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from . import services
-from .selectors import profile_of
+from applications import services
+from applications.selectors import profile_of
 
 DEMO_PASSWORD = "loanmarket-demo"  # noqa: S105 - documented demo login
 ACCOUNTS = (("admin@demo.test", True), ("borrower@demo.test", False))

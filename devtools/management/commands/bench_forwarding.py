@@ -34,9 +34,9 @@ from applications.models import (
     Delivery,
     DeliveryAttempt,
 )
+from devtools.demo.catalogue import load_demo
+from devtools.management.commands.bench_site import database_url
 from lenders import services as lender_services
-from lenders.demo import load_demo
-from lenders.management.commands.bench_site import database_url
 from lenders.models import Lender, LoanProduct
 from loanmarket.celery import app as celery_app
 from partners.sandbox import SandboxConfig, start_in_thread

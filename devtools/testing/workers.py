@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.db import connection
 
-from lenders.management.commands.bench_site import database_url
+from devtools.management.commands.bench_site import database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent

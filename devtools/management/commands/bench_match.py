@@ -22,8 +22,8 @@ from applications import matching, services
 from applications.bands import AGE_BANDS, INCOME_BANDS, Band
 from applications.selectors import matchable_products
 from applications.views import PER_PAGE
+from devtools.demo.catalogue import create_bench_products, load_demo
 from lenders.choices import City, LoanPurpose, Occupation
-from lenders.demo import create_bench_products, load_demo
 from lenders.selectors import published_products
 
 CHANNEL = "bench"

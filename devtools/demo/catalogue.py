@@ -9,9 +9,9 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 
-from . import services
-from .exceptions import AprAboveCap
-from .models import EligibilityRules, Lender, LoanProduct
+from lenders import services
+from lenders.exceptions import AprAboveCap
+from lenders.models import EligibilityRules, Lender, LoanProduct
 
 D = Decimal
 

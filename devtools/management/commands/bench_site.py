@@ -26,7 +26,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.utils.module_loading import import_string
 
-from lenders.demo import create_bench_products, load_demo
+from devtools.demo.catalogue import create_bench_products, load_demo
 
 WRK = "/usr/bin/wrk"
 CEILING = ("ceiling", "/robots.txt")

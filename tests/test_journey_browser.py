@@ -5,10 +5,10 @@ the borrower follows it on the dashboard's timeline."""
 import uuid
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
-from applications.tests.workers import start_worker, stop
+from devtools.demo import load_demo
+from devtools.testing.workers import start_worker, stop
 from lenders.models import Lender
 from partners.sandbox import SandboxConfig, start_in_thread
 
@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_match_apply_consent_and_follow_it_to_approval(browser, live_server):
-    call_command("load_demo")
+    load_demo()
     sandbox = start_in_thread(
         SandboxConfig(secrets={}, callback_base=live_server.url, callback_delay=0.2)
     )

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from lenders.demo import create_bench_products
+from devtools.demo.catalogue import create_bench_products
 
 
 class Command(BaseCommand):

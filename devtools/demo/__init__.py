@@ -1,0 +1,14 @@
+"""Fictional demo data for `make run` and the tests: lenders, products and accounts."""
+
+from django.db import transaction
+
+from .accounts import load_demo_accounts
+from .catalogue import load_demo as load_demo_catalogue
+
+
+@transaction.atomic
+def load_demo() -> dict[str, int]:
+    """The demo catalogue and accounts; a second run changes nothing."""
+    result = load_demo_catalogue()
+    load_demo_accounts()
+    return result
