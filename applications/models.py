@@ -11,6 +11,9 @@ from lenders.choices import City, LoanPurpose, Occupation
 from lenders.models import MONEY, Lender, LoanProduct
 from loanmarket.crypto import EncryptedTextField
 
+from . import states
+from .states import ApplicationStatus
+
 
 class BorrowerProfile(models.Model):
     """Who a borrower is, filled in short steps. Identity fields are encrypted at rest;
@@ -98,28 +101,6 @@ class MatchLog(models.Model):
         return f"match {self.pk}"
 
 
-class ApplicationStatus(models.TextChoices):
-    SUBMITTED = "submitted", _("Submitted")
-    FORWARDING = "forwarding", _("Being sent to the lender")
-    FORWARDED = "forwarded", _("With the lender")
-    DELIVERY_FAILED = "delivery_failed", _("Could not be sent")
-    IN_REVIEW = "in_review", _("In review")
-    MORE_INFO_NEEDED = "more_info_needed", _("More information needed")
-    APPROVED = "approved", _("Approved")
-    DECLINED = "declined", _("Declined")
-    DISBURSED = "disbursed", _("Disbursed")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    EXPIRED = "expired", _("Expired")
-
-
-FINAL_STATUSES = (
-    ApplicationStatus.DISBURSED,
-    ApplicationStatus.DECLINED,
-    ApplicationStatus.WITHDRAWN,
-    ApplicationStatus.EXPIRED,
-)
-
-
 class Application(models.Model):
     """A borrower's application to one lender's product, forwarded with their consent.
 
@@ -127,8 +108,6 @@ class Application(models.Model):
     """
 
     Status = ApplicationStatus
-
-    FINAL = FINAL_STATUSES
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     borrower = models.ForeignKey(
@@ -168,7 +147,7 @@ class Application(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["borrower", "product"],
-                condition=~Q(status__in=FINAL_STATUSES),
+                condition=~Q(status__in=states.FINAL),
                 name="one_open_application_per_product",
                 violation_error_message=_("You already have an open application for this loan."),
             ),
@@ -188,7 +167,7 @@ class Application(models.Model):
 
     @property
     def is_final(self) -> bool:
-        return self.status in self.FINAL
+        return self.status in states.FINAL
 
 
 class ApplicationEvent(models.Model):

@@ -1,7 +1,7 @@
 """Encryption at rest for personal data and secrets, and keyed blind indexes.
 
 ``FIELD_ENCRYPTION_KEYS`` is a list of Fernet keys: the first encrypts, every one decrypts
-(so keys rotate without downtime; ``rotate_encryption_keys`` re-encrypts old rows).
+(so keys rotate without downtime; ``loanmarket.rotation`` re-encrypts old rows).
 ``BLIND_INDEX_KEYS`` are HMAC keys of their own, each with a version (``v2:<key>``): the
 first computes new indexes, every one is tried on look-ups. A value no key can decrypt is
 an error (``UndecryptableValue``), never shown as if it were the value.
@@ -53,6 +53,23 @@ def reencrypt(token: str) -> str:
 
 
 @functools.cache
+def _current(key: str) -> Fernet:
+    return Fernet(key)
+
+
+def under_current_key(token: str) -> bool:
+    """Whether the first key alone decrypts ``token`` (an older key, or none, does not)."""
+    keys = settings.FIELD_ENCRYPTION_KEYS
+    if not keys:
+        raise ImproperlyConfigured("Set FIELD_ENCRYPTION_KEYS (one or more Fernet keys).")
+    try:
+        _current(keys[0]).decrypt(token.encode())
+    except InvalidToken:
+        return False
+    return True
+
+
+@functools.cache
 def _index_keys(keys: tuple[str, ...]) -> tuple[tuple[str, bytes], ...]:
     parsed = []
     for entry in keys:
@@ -68,6 +85,11 @@ def _index_keys(keys: tuple[str, ...]) -> tuple[tuple[str, bytes], ...]:
 def blind_index(value: str, *, purpose: str) -> str:
     """A keyed hash of ``value`` under the current index key, for equality look-ups."""
     return blind_indexes(value, purpose=purpose)[0]
+
+
+def current_index_version() -> str:
+    """The version of the key new blind indexes are computed with (``v2`` of ``v2:…``)."""
+    return _index_keys(tuple(settings.BLIND_INDEX_KEYS))[0][0]
 
 
 def blind_indexes(value: str, *, purpose: str) -> list[str]:

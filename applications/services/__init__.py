@@ -1,23 +1,22 @@
 """Every write for borrowers: profiles, matches, applications and their forwarding."""
 
 from .applying import (
-    LENDER_STATUSES,
     REQUIRED,
     fields_to_share,
     incomplete_steps,
     record_lender_event,
     steps_for,
     submit_application,
-    transition,
     withdraw_application,
 )
 from .borrowers import create_profile, find_offers, national_id_index, update_profile
-from .forwarding import deliver, resend, sweep_deliveries
+from .forwarding import create_delivery, deliver, resend, sweep_deliveries
 from .notifications import notify_decision, notify_lender_inbox
+from .transitions import transition
 
 __all__ = [
-    "LENDER_STATUSES",
     "REQUIRED",
+    "create_delivery",
     "create_profile",
     "deliver",
     "fields_to_share",

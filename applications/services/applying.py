@@ -3,7 +3,6 @@
 import datetime
 import json
 from decimal import Decimal
-from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -12,14 +11,16 @@ from django.utils.translation import gettext as _
 from lenders import pricing
 from lenders.choices import Occupation
 from lenders.models import LoanProduct
+from loanmarket.queue import enqueue_on_commit
 
 from .. import matching, states
 from ..exceptions import ApplicationError, EventTimeOutOfRange
 from ..models import Application, ApplicationEvent, BorrowerProfile, Consent, Delivery
 from ..selectors import borrower_from_profile, matchable_products
-from ..tasks import deliver as deliver_task
 from ..tasks import notify_decision as notify_decision_task
 from ..tasks import notify_lender_inbox as notify_lender_inbox_task
+from .forwarding import create_delivery
+from .transitions import transition
 
 S = Application.Status
 CONSENT_TEXT_VERSION = "2026-11"
@@ -95,33 +96,6 @@ def _snapshot(profile: BorrowerProfile, fields: list[str]) -> str:
     return json.dumps(values, ensure_ascii=False)
 
 
-def transition(
-    *,
-    application: Application,
-    to: str,
-    actor: str,
-    detail: str = "",
-    occurred_at=None,
-    changes: dict | None = None,
-) -> Application:
-    """The one place a status changes: checked against ``states``, recorded as an event.
-    ``changes`` are other fields saved in the same UPDATE (a reference, a decision)."""
-    states.check_transition(application.status, to)
-    ApplicationEvent.objects.create(
-        application=application,
-        actor=actor,
-        from_status=application.status,
-        to_status=to,
-        detail=detail,
-        occurred_at=occurred_at or timezone.now(),
-    )
-    application.status = to
-    for name, value in (changes or {}).items():
-        setattr(application, name, value)
-    application.save(update_fields=["status", "updated_at", *(changes or {})])
-    return application
-
-
 @transaction.atomic
 def submit_application(
     *,
@@ -141,7 +115,7 @@ def submit_application(
     """
     open_one = (
         Application.objects.filter(borrower=borrower, product=product)
-        .exclude(status__in=Application.FINAL)
+        .exclude(status__in=states.FINAL)
         .first()
     )
     if open_one is not None:
@@ -181,7 +155,7 @@ def submit_application(
     except IntegrityError:  # the other tab won the race: one open application only
         return (
             Application.objects.filter(borrower=borrower, product=product)
-            .exclude(status__in=Application.FINAL)
+            .exclude(status__in=states.FINAL)
             .get()
         )
     Consent.objects.create(
@@ -196,12 +170,7 @@ def submit_application(
     )
     if product.lender.api_base_url:
         transition(application=application, to=S.FORWARDING, actor=ApplicationEvent.Actor.PLATFORM)
-        delivery = Delivery.objects.create(
-            application=application,
-            kind=Delivery.Kind.FORWARD,
-            idempotency_key=str(application.id),
-        )
-        transaction.on_commit(partial(deliver_task.delay, delivery.pk), robust=True)
+        create_delivery(application=application, kind=Delivery.Kind.FORWARD)
     else:
         # A lender without an API takes applications in the partner portal's inbox.
         transition(
@@ -216,9 +185,7 @@ def submit_application(
             actor=ApplicationEvent.Actor.PLATFORM,
             detail=_("Waiting in the lender's partner portal."),
         )
-        transaction.on_commit(
-            partial(notify_lender_inbox_task.delay, str(application.pk)), robust=True
-        )
+        enqueue_on_commit(notify_lender_inbox_task, str(application.pk))
     return application
 
 
@@ -239,24 +206,8 @@ def withdraw_application(*, borrower, application: Application) -> Application:
         state=Delivery.State.FAILED
     )
     if not cancelled and application.lender.api_base_url and sent_or_sending.exists():
-        delivery = Delivery.objects.create(
-            application=application,
-            kind=Delivery.Kind.WITHDRAWAL,
-            idempotency_key=f"{application.id}:withdrawal",
-        )
-        transaction.on_commit(partial(deliver_task.delay, delivery.pk), robust=True)
+        create_delivery(application=application, kind=Delivery.Kind.WITHDRAWAL)
     return application
-
-
-LENDER_STATUSES = {
-    S.IN_REVIEW,
-    S.MORE_INFO_NEEDED,
-    S.APPROVED,
-    S.DECLINED,
-    S.DISBURSED,
-    S.EXPIRED,
-}
-DECISIONS = {S.APPROVED, S.DECLINED, S.DISBURSED}
 
 
 @transaction.atomic
@@ -288,6 +239,6 @@ def record_lender_event(
         occurred_at=occurred_at,
         changes=changes,
     )
-    if status in DECISIONS:
-        transaction.on_commit(partial(notify_decision_task.delay, application.pk), robust=True)
+    if status in states.DECISIONS:
+        enqueue_on_commit(notify_decision_task, str(application.pk))
     return application

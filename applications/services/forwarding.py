@@ -3,9 +3,11 @@
 Delivery state lives in the database. ``deliver`` claims a due delivery with one
 conditional UPDATE (so a duplicate task message is harmless), POSTs the signed JSON, and
 records the attempt. Timeouts, connection errors, 408, 429 and 5xx are retried with
-exponential backoff and jitter through ``next_attempt_at`` for at least an hour; any other
-4xx fails at once with the lender's reason. The beat task ``sweep_deliveries`` re-queues
-whatever is due, including deliveries a dead worker left behind (their lease expired).
+exponential backoff and jitter through ``next_attempt_at`` for at least an hour; a 401 or
+403 (the lender refused our signature) a few times; any other 4xx fails at once with the
+lender's reason, and so does a lender without a signing secret. ``create_delivery`` is the
+one way a delivery comes to be. The beat task ``sweep_deliveries`` re-queues whatever is
+due, including deliveries a dead worker left behind (their lease expired).
 """
 
 import datetime
@@ -14,7 +16,7 @@ import logging
 import os
 import random
 import time
-from functools import cache, partial
+from functools import cache
 
 import urllib3
 from django.conf import settings
@@ -22,11 +24,14 @@ from django.core.mail import mail_admins
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lenders import signing
+from loanmarket.queue import enqueue_on_commit
 
 from ..models import Application, ApplicationEvent, Delivery, DeliveryAttempt
-from .applying import transition
+from ..tasks import deliver as deliver_task
+from .transitions import transition
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +40,10 @@ RETRY_FOR = datetime.timedelta(hours=1, minutes=5)
 FIRST_BACKOFF_SECONDS = 5
 MAX_BACKOFF_SECONDS = 600
 RETRYABLE = {408, 429}
+# A lender refusing our signature: a body cut short (a worker killed between the headers
+# and the body) or a secret rotated a moment ago reads the same, so a few more tries.
+REFUSED = {401, 403}
+REFUSED_TRIES = 3
 MAX_ANSWER_BYTES = 65536  # of a lender's answer, kept for its reference or reason
 # What sending reads (only these: every delivery of every application runs through here).
 SENDING_FIELDS = (
@@ -64,6 +73,34 @@ class _Outcome:
     @property
     def retryable(self) -> bool:
         return self.status is None or self.status in RETRYABLE or self.status >= 500
+
+    @property
+    def refused(self) -> bool:
+        return self.status in REFUSED
+
+
+def _idempotency_key(application: Application, kind: str) -> str:
+    return str(application.id) if kind == Delivery.Kind.FORWARD else f"{application.id}:{kind}"
+
+
+def create_delivery(*, application: Application, kind: str) -> Delivery:
+    """The delivery of ``kind`` for this application, due now, its task queued once the
+    transaction commits (the sweeper sends it should that message be lost).
+
+    An application has one delivery of each kind, keyed by its idempotency key, so the
+    lender sees one message whatever happens: a staff re-send re-arms the failed delivery,
+    with a new hour of retries, instead of writing another."""
+    key = _idempotency_key(application, kind)
+    now = timezone.now()
+    rearmed = Delivery.objects.filter(idempotency_key=key, state=Delivery.State.FAILED).update(
+        state=Delivery.State.PENDING, retrying_since=now, next_attempt_at=now, lease_expires_at=None
+    )
+    if rearmed:
+        delivery = Delivery.objects.get(idempotency_key=key)
+    else:
+        delivery = Delivery.objects.create(application=application, kind=kind, idempotency_key=key)
+    enqueue_on_commit(deliver_task, delivery.pk)
+    return delivery
 
 
 def _claim(delivery_id: int) -> bool:
@@ -167,32 +204,63 @@ def deliver(*, delivery_id: int) -> None:
         )
         return
     started = timezone.now()
+    if not application.lender.webhook_secret:
+        # Unsigned, no lender would take it; an admin must issue a secret, then re-send.
+        reason = _("The lender has no signing secret: nothing can be sent until one is issued.")
+        with transaction.atomic():
+            DeliveryAttempt.objects.create(
+                delivery=delivery, started_at=started, duration_ms=0, error=reason
+            )
+            _failed(delivery, reason)
+        return
     clock = time.monotonic()
     outcome = _post(delivery)
     with transaction.atomic():  # the attempt and its outcome, in one commit
+        retry, reason = _verdict(delivery, outcome)
         DeliveryAttempt.objects.create(
             delivery=delivery,
             started_at=started,
             duration_ms=int((time.monotonic() - clock) * 1000),
             status_code=outcome.status,
-            error=outcome.error or ("" if outcome.delivered else _reason(outcome)),
+            error=reason,
         )
-        _record_outcome(delivery, outcome)
+        if outcome.delivered:
+            _delivered(delivery, outcome)
+        elif retry:
+            _retry_later(delivery, reason)
+        else:
+            _failed(delivery, reason)
 
 
-def _record_outcome(delivery: Delivery, outcome: _Outcome) -> None:
+def _verdict(delivery: Delivery, outcome: _Outcome) -> tuple[bool, str]:
+    """Whether to try again, and why (for the attempt log; empty when delivered)."""
     if outcome.delivered:
-        _delivered(delivery, outcome)
-    elif outcome.retryable and timezone.now() - delivery.retrying_since < RETRY_FOR:
-        backoff = min(FIRST_BACKOFF_SECONDS * 2 ** (delivery.attempts - 1), MAX_BACKOFF_SECONDS)
-        Delivery.objects.filter(pk=delivery.pk).update(
-            lease_expires_at=None,
-            next_attempt_at=timezone.now()
-            + datetime.timedelta(seconds=backoff * random.uniform(0.5, 1.5)),  # noqa: S311
-            last_error=_reason(outcome),
-        )
-    else:
-        _failed(delivery, _reason(outcome))
+        return False, ""
+    reason = _reason(outcome)
+    in_time = timezone.now() - delivery.retrying_since < RETRY_FOR
+    if not outcome.refused:
+        return outcome.retryable and in_time, reason
+    earlier = delivery.log.filter(status_code__in=REFUSED, started_at__gte=delivery.retrying_since)
+    refusals = earlier.count() + 1
+    if refusals < REFUSED_TRIES and in_time:
+        return True, _(
+            "%(reason)s — the lender refused our signature; retrying in case of a truncated "
+            "body or a secret rotation (refusal %(count)d of %(tries)d)"
+        ) % {"reason": reason, "count": refusals, "tries": REFUSED_TRIES}
+    return False, _("%(reason)s — the lender refused our signature %(count)d times") % {
+        "reason": reason,
+        "count": refusals,
+    }
+
+
+def _retry_later(delivery: Delivery, reason: str) -> None:
+    backoff = min(FIRST_BACKOFF_SECONDS * 2 ** (delivery.attempts - 1), MAX_BACKOFF_SECONDS)
+    Delivery.objects.filter(pk=delivery.pk).update(
+        lease_expires_at=None,
+        next_attempt_at=timezone.now()
+        + datetime.timedelta(seconds=backoff * random.uniform(0.5, 1.5)),  # noqa: S311
+        last_error=reason,
+    )
 
 
 def _delivered(delivery: Delivery, outcome: _Outcome) -> None:
@@ -251,21 +319,12 @@ def resend(*, application: Application) -> Application:
     lender still sees one application; a new hour of retries."""
     application = Application.objects.select_for_update().get(pk=application.pk)
     transition(application=application, to=S.FORWARDING, actor=ApplicationEvent.Actor.STAFF)
-    delivery = application.deliveries.get(kind=Delivery.Kind.FORWARD)
-    now = timezone.now()
-    Delivery.objects.filter(pk=delivery.pk).update(
-        state=Delivery.State.PENDING, retrying_since=now, next_attempt_at=now, lease_expires_at=None
-    )
-    from ..tasks import deliver as deliver_task  # deferred: the tasks module imports us
-
-    transaction.on_commit(partial(deliver_task.delay, delivery.pk), robust=True)
+    create_delivery(application=application, kind=Delivery.Kind.FORWARD)
     return application
 
 
 def sweep_deliveries() -> int:
     """Queue every delivery that is due, or whose worker died holding it."""
-    from ..tasks import deliver as deliver_task  # deferred: the tasks module imports us
-
     now = timezone.now()
     due = Delivery.objects.filter(
         Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now),

@@ -1,16 +1,22 @@
 """Forwarding to a real lender: the sandbox on a loopback port, the real service."""
 
 import datetime
+import json
+import threading
 from decimal import Decimal
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from unittest import mock
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from applications import services
 from applications.models import Application, ApplicationEvent, Delivery
 from applications.states import InvalidTransition
+from applications.tasks import notify_lender_inbox as notify_lender_inbox_task
 from devtools.testing.fixtures import submit
 from lenders import services as lender_services
+from lenders import signing
 from lenders.tests.factories import LenderFactory, LoanProductFactory
 from partners.sandbox import SandboxConfig, start_in_thread
 
@@ -43,6 +49,33 @@ def lender_at(db):
         return lender
 
     return make
+
+
+@pytest.fixture
+def forbidding_lender(db):
+    """A lender's server on loopback that answers every request 403, as a gateway might."""
+
+    class Forbid(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            body = json.dumps({"error": "forbidden"}).encode()
+            self.send_response(403)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Forbid)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    lender = LenderFactory(slug="forbidding")
+    lender.api_base_url = f"http://127.0.0.1:{server.server_port}/forbidding"
+    lender.save()
+    lender_services.rotate_webhook_secret(lender=lender)
+    yield lender
+    server.shutdown()
 
 
 def apply(borrower, lender) -> Application:
@@ -169,18 +202,157 @@ def test_a_delivery_held_by_a_live_worker_is_not_taken(
     assert sandbox.state.stats()["posts"] == 0
 
 
-def test_a_bad_signature_is_refused_by_the_lender(
+def test_a_refused_signature_is_retried_with_backoff_and_delivered_once_the_lender_agrees(
     borrower, full_profile, sandbox_factory, lender_at
 ):
+    """A 401 may be a body cut short or a secret rotated a moment ago: not the end."""
     sandbox = sandbox_factory()
     lender = lender_at(sandbox)
-    sandbox.config.secrets[lender.slug] = "whsec_" + "A" * 44  # the lender knows another secret
+    ours = sandbox.config.secrets[lender.slug]
+    sandbox.config.secrets[lender.slug] = signing.new_secret()  # the lender has another one
+    application = apply(borrower, lender)
 
-    delivery = deliver_now(apply(borrower, lender))
+    with translation.override("en"):
+        refused = deliver_now(application)
 
-    assert delivery.log.get().status_code == 401
-    assert delivery.state == Delivery.State.FAILED
+    assert refused.state == Delivery.State.PENDING
+    assert refused.next_attempt_at > timezone.now()
+    assert refused.log.get().status_code == 401
+    assert refused.log.get().error == refused.last_error
+    assert refused.last_error.startswith("HTTP 401")
+    assert refused.last_error.endswith(
+        " — the lender refused our signature; retrying in case of a truncated body or a secret "
+        "rotation (refusal 1 of 3)"
+    )
+
+    sandbox.config.secrets[lender.slug] = ours  # the lender's side caught up
+    delivered = deliver_now(application)
+
+    application.refresh_from_db()
+    assert delivered.state == Delivery.State.DELIVERED
+    assert application.status == S.FORWARDED
+    assert [a.status_code for a in delivered.log.all()] == [401, 201]
+    assert sandbox.state.stats()["applications"] == 1
     assert sandbox.state.stats()["bad_signatures"] == 1
+
+
+def test_a_signature_refused_three_times_fails_the_delivery_and_says_why(
+    borrower,
+    full_profile,
+    sandbox_factory,
+    lender_at,
+    mailoutbox,
+    settings,
+    django_capture_on_commit_callbacks,
+):
+    settings.ADMINS = [("Operations", "ops@loanmarket.example")]
+    sandbox = sandbox_factory()
+    lender = lender_at(sandbox)
+    sandbox.config.secrets[lender.slug] = signing.new_secret()  # for good
+    application = apply(borrower, lender)
+
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        outcomes = [deliver_now(application).state for _ in range(3)]
+
+    delivery = application.deliveries.get()
+    application.refresh_from_db()
+    assert outcomes == [Delivery.State.PENDING, Delivery.State.PENDING, Delivery.State.FAILED]
+    assert [a.status_code for a in delivery.log.all()] == [401, 401, 401]
+    reason = delivery.last_error
+    assert reason.startswith("HTTP 401")
+    assert reason.endswith(" — the lender refused our signature 3 times")
+    assert delivery.log.last().error == reason
+    assert application.status == S.DELIVERY_FAILED
+    assert application.events.last().detail == reason
+    (mail,) = mailoutbox
+    assert mail.to == ["ops@loanmarket.example"]
+    assert reason in mail.body
+    assert sandbox.state.stats()["bad_signatures"] == 3
+
+
+def test_a_403_is_retried_like_a_401_before_the_delivery_fails(
+    borrower, full_profile, forbidding_lender
+):
+    application = apply(borrower, forbidding_lender)
+
+    with translation.override("en"):
+        first = deliver_now(application)
+        deliver_now(application)
+        last = deliver_now(application)
+
+    assert first.state == Delivery.State.PENDING
+    assert "retrying in case of a truncated body or a secret rotation" in first.log.first().error
+    assert last.state == Delivery.State.FAILED
+    assert last.last_error == "HTTP 403: forbidden — the lender refused our signature 3 times"
+
+
+def test_a_staff_re_send_gives_a_refused_signature_its_tries_again(
+    borrower, full_profile, forbidding_lender
+):
+    application = apply(borrower, forbidding_lender)
+    for _ in range(3):
+        deliver_now(application)
+
+    services.resend(application=application)
+    delivery = deliver_now(application)
+
+    assert delivery.state == Delivery.State.PENDING
+    assert delivery.log.count() == 4
+
+
+def test_a_lender_without_a_signing_secret_fails_at_once_and_staff_are_told(
+    borrower,
+    full_profile,
+    sandbox_factory,
+    mailoutbox,
+    settings,
+    django_capture_on_commit_callbacks,
+):
+    """Nothing unsigned is sent; the application does not wait in ``forwarding``."""
+    settings.ADMINS = [("Operations", "ops@loanmarket.example")]
+    sandbox = sandbox_factory()
+    lender = LenderFactory(slug="no-secret")  # created in admin: no secret issued yet
+    lender.api_base_url = f"http://127.0.0.1:{sandbox.server_port}/no-secret"
+    lender.save()
+    sandbox.config.secrets["no-secret"] = signing.new_secret()
+    application = apply(borrower, lender)
+
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        delivery = deliver_now(application)
+
+    application.refresh_from_db()
+    reason = "The lender has no signing secret: nothing can be sent until one is issued."
+    assert delivery.state == Delivery.State.FAILED
+    assert delivery.last_error == reason
+    assert delivery.log.get().error == reason
+    assert delivery.log.get().status_code is None
+    assert application.status == S.DELIVERY_FAILED
+    assert application.events.last().detail == reason
+    (mail,) = mailoutbox
+    assert mail.to == ["ops@loanmarket.example"]
+    assert reason in mail.body
+    assert sandbox.state.stats()["posts"] == 0
+    assert sandbox.state.stats()["bad_signatures"] == 0
+
+
+def test_once_a_secret_is_issued_staff_re_send_and_it_is_delivered(
+    borrower, full_profile, sandbox_factory
+):
+    sandbox = sandbox_factory()
+    lender = LenderFactory(slug="no-secret")
+    lender.api_base_url = f"http://127.0.0.1:{sandbox.server_port}/no-secret"
+    lender.save()
+    application = apply(borrower, lender)
+    deliver_now(application)
+
+    sandbox.config.secrets["no-secret"] = lender_services.rotate_webhook_secret(lender=lender)
+    services.resend(application=application)
+    delivery = deliver_now(application)
+
+    application.refresh_from_db()
+    assert delivery.state == Delivery.State.DELIVERED
+    assert application.status == S.FORWARDED
+    assert sandbox.state.stats()["applications"] == 1
 
 
 def test_submitting_twice_creates_one_application(borrower, full_profile):
@@ -315,12 +487,14 @@ def test_a_lender_without_an_api_is_emailed_without_personal_data(
     borrower, full_profile, mailoutbox, django_capture_on_commit_callbacks
 ):
     lender = LenderFactory(contact_email="applications@inbox-bank.example")
-    with django_capture_on_commit_callbacks() as callbacks:
+    with (
+        mock.patch.object(notify_lender_inbox_task, "delay") as delay,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         application = apply(borrower, lender)
+    delay.assert_called_once_with(str(application.pk))  # the notice is queued after commit
     services.notify_lender_inbox(application_id=str(application.pk))  # what the task runs
 
-    queued = [c for c in callbacks if getattr(c, "args", None) == (str(application.pk),)]
-    assert len(queued) == 1  # the notice is queued after commit
     (message,) = mailoutbox
     assert message.to == ["applications@inbox-bank.example"]
     assert str(application.pk) in message.body

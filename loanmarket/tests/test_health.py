@@ -1,6 +1,6 @@
 import pytest
 
-from loanmarket.celery import app as celery_app
+from devtools.testing.workers import broker_unreachable
 
 pytestmark = pytest.mark.django_db
 
@@ -14,11 +14,9 @@ def test_health_check_reports_database_and_broker(client):
     assert response["Cache-Control"].startswith("max-age=0")
 
 
-def test_health_check_is_503_when_the_broker_is_down(client, monkeypatch):
-    """Nothing listens on port 9 of loopback: the broker is unreachable."""
-    monkeypatch.setattr(celery_app.conf, "broker_url", "redis://127.0.0.1:9/0")
-
-    response = client.get("/healthz")
+def test_health_check_is_503_when_the_broker_is_down(client):
+    with broker_unreachable():
+        response = client.get("/healthz")
 
     assert response.status_code == 503
     assert response.json() == {

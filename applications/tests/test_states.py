@@ -1,0 +1,25 @@
+"""The status table and the sets read from it."""
+
+from applications import states
+
+S = states.ApplicationStatus
+
+
+def test_every_status_has_a_row_in_the_table():
+    assert set(states.ALLOWED) == set(S.values)
+
+
+def test_the_final_statuses_are_those_nothing_follows():
+    assert set(states.FINAL) == {S.DISBURSED, S.DECLINED, S.WITHDRAWN, S.EXPIRED}
+
+
+def test_a_lender_may_report_only_what_follows_the_application_reaching_it():
+    with_the_lender = {S.FORWARDED, S.IN_REVIEW, S.MORE_INFO_NEEDED, S.APPROVED}
+    reachable = set().union(*(states.ALLOWED[status] for status in with_the_lender))
+
+    assert set(states.LENDER_SETTABLE) == reachable - {S.WITHDRAWN}
+
+
+def test_every_decision_is_a_lender_status():
+    assert set(states.DECISIONS) <= set(states.LENDER_SETTABLE)
+    assert set(states.DECISIONS) == {S.APPROVED, S.DECLINED, S.DISBURSED}
