@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from loanmarket.numbers import parse_int
+
 from .. import matching, selectors, services
 from ..bands import AGE_BANDS, INCOME_BANDS
 from ..forms import MatchForm
@@ -14,11 +16,11 @@ from ..models import BorrowerProfile
 from .profile import is_complete, own_profile, steps_for
 
 PER_PAGE = 20
+MAX_PAGE = 9_999
 
 
 def _page_number(request: HttpRequest) -> int:
-    page = request.GET.get("page", "1")
-    return int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
+    return parse_int(request.GET.get("page"), default=1, minimum=1, maximum=MAX_PAGE)
 
 
 def _complete_for_matching(profile: BorrowerProfile) -> bool:
