@@ -1,6 +1,5 @@
 """Applying: the cost disclosure and the consent for one lender, then the application."""
 
-import datetime
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -32,18 +31,19 @@ MASKS = {"full_name": mask_name, "mobile": mask_mobile, "national_id": mask_nati
 
 def _shared_rows(profile: BorrowerProfile) -> list[tuple[str, object]]:
     """The fields a lender would receive, labelled, identity masked (the borrower sees the
-    exact list of what goes, not their ID number on screen again)."""
+    exact list of what goes, not their ID number on screen again). The date of birth is
+    named but not printed: it is digits 7-14 of the ID number, masked beside it."""
     rows = []
     for name in services.fields_to_share(profile):
         value = getattr(profile, name)
         if name in MASKS and value:
             value = MASKS[name](value)
+        elif name == "date_of_birth" and value:
+            value = _("Sent in full; not shown here")
         elif isinstance(value, bool):
             value = _("Yes") if value else _("No")
         elif isinstance(value, Decimal):
             value = cny(value)
-        elif isinstance(value, datetime.date):
-            value = value.isoformat()
         elif name in ("city", "occupation"):
             value = getattr(profile, f"get_{name}_display")()
         rows.append((BorrowerProfile._meta.get_field(name).verbose_name, value))

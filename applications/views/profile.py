@@ -38,7 +38,9 @@ STEPS = {
     "money": Step("money", gettext_lazy("Income and debts"), MoneyForm),
     "business": Step("business", gettext_lazy("Your business"), BusinessForm),
 }
-KEEP_IF_EMPTY = ("mobile", "national_id")  # saved values are never shown again in full
+# Saved values never shown again in full: the date of birth is digits 7-14 of the ID
+# number, so it is not put back into the form beside the masked ID either.
+KEEP_IF_EMPTY = ("mobile", "national_id", "date_of_birth")
 
 
 def steps_for(profile: BorrowerProfile) -> list[Step]:
@@ -96,7 +98,12 @@ def profile_step(request: HttpRequest, step: str) -> HttpResponse:
     saved_secrets = {name: bool(getattr(borrower, name, "")) for name in KEEP_IF_EMPTY}
     for name in KEEP_IF_EMPTY:
         initial.pop(name, None)
-    extra = {"saved_national_id": borrower.national_id} if form_class is IdentityForm else {}
+    extra = {}
+    if form_class is IdentityForm:
+        extra = {
+            "saved_national_id": borrower.national_id,
+            "saved_date_of_birth": borrower.date_of_birth,
+        }
     form = form_class(request.POST or None, initial=initial, **extra)
     for name in KEEP_IF_EMPTY:
         if name in form.fields and saved_secrets[name]:
@@ -123,6 +130,7 @@ def profile_step(request: HttpRequest, step: str) -> HttpResponse:
     masked = {
         "mobile": mask_mobile(borrower.mobile) if borrower.mobile else "",
         "national_id": mask_national_id(borrower.national_id) if borrower.national_id else "",
+        "date_of_birth": saved_secrets["date_of_birth"],
     }
     return render(
         request,
