@@ -194,10 +194,12 @@ class BusinessForm(AccessibleForm):
 
 
 class ApplyForm(AccessibleForm):
-    """The request being applied for, and the borrower's explicit consent."""
+    """The request being applied for, and the borrower's explicit consent to what the page
+    disclosed (``disclosure``: the signed token the page carries, checked by the service)."""
 
     amount = amount_field(widget=forms.HiddenInput)
     term = term_field(widget=forms.HiddenInput)
+    disclosure = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
     purpose = forms.ChoiceField(label=_("Purpose"), choices=LoanPurpose.choices)
     consent = forms.BooleanField(
         label=_(

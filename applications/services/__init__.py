@@ -3,6 +3,8 @@
 from .applying import (
     LENDER_STATUSES,
     REQUIRED,
+    ConsentMismatch,
+    disclose,
     fields_to_share,
     incomplete_steps,
     record_lender_event,
@@ -18,8 +20,10 @@ from .notifications import notify_decision, notify_lender_inbox
 __all__ = [
     "LENDER_STATUSES",
     "REQUIRED",
+    "ConsentMismatch",
     "create_profile",
     "deliver",
+    "disclose",
     "fields_to_share",
     "find_offers",
     "incomplete_steps",

@@ -8,11 +8,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from lenders import quotes as lender_quotes
 from lenders import selectors as lender_selectors
 from lenders.forms import CalculatorForm
 from lenders.models import LoanProduct
@@ -77,6 +75,7 @@ def apply(request: HttpRequest, lender_slug: str, product_slug: str) -> HttpResp
             status=400,
         )
     amount, term = check.cleaned_data["amount"], check.cleaned_data["term"]
+    mismatch = None
     if request.method == "POST" and form.is_valid():
         try:
             application = services.submit_application(
@@ -85,15 +84,21 @@ def apply(request: HttpRequest, lender_slug: str, product_slug: str) -> HttpResp
                 amount=amount,
                 term_months=term,
                 purpose=form.cleaned_data["purpose"],
-                consented_fields=services.fields_to_share(borrower),
+                consent=form.cleaned_data["disclosure"],
                 ip_address=client_ip(request),
+            )
+        except services.ConsentMismatch as exc:
+            # What was shown no longer holds: show what does, to be confirmed again.
+            mismatch = exc
+            form = ApplyForm(
+                initial={"amount": amount, "term": term, "purpose": form.cleaned_data["purpose"]}
             )
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
             return redirect(application)
-    schedule = lender_quotes.quote(
-        product, amount=amount, term_months=term, start=timezone.localdate()
+    disclosure = services.disclose(
+        profile=borrower, product=product, amount=amount, term_months=term
     )
     return render(
         request,
@@ -102,8 +107,10 @@ def apply(request: HttpRequest, lender_slug: str, product_slug: str) -> HttpResp
             "form": form,
             "product": product,
             "lender": product.lender,
-            "schedule": schedule,
+            "schedule": disclosure.schedule,
+            "disclosure": disclosure.signed(),
             "shared": _shared_rows(borrower),
+            "mismatch": mismatch,
         },
-        status=400 if request.method == "POST" else 200,
+        status=409 if mismatch else 400 if request.method == "POST" else 200,
     )
