@@ -8,7 +8,14 @@ from . import services
 from .bands import AGE_BANDS, age_on, band_of
 from .exceptions import ApplicationError
 from .masking import mask_mobile, mask_name, mask_national_id
-from .models import Application, ApplicationEvent, BorrowerProfile, Delivery, MatchLog
+from .models import (
+    Application,
+    ApplicationEvent,
+    BorrowerProfile,
+    Delivery,
+    IdentityConflict,
+    MatchLog,
+)
 
 
 @admin.register(BorrowerProfile)
@@ -67,6 +74,28 @@ class BorrowerProfileAdmin(admin.ModelAdmin):
             return ""
         code = band_of(age_on(profile.date_of_birth, timezone.localdate()), AGE_BANDS)
         return str(AGE_BANDS[code][1]) if code else ""
+
+
+@admin.register(IdentityConflict)
+class IdentityConflictAdmin(admin.ModelAdmin):
+    """Read-only: accounts that tried to save an ID number another account holds. The
+    borrower was told only to contact support; staff find both accounts here."""
+
+    list_display = ("created_at", "user", "holder", "client_ip")
+    list_select_related = ("user", "holder")
+    search_fields = ("user__email", "holder__email")
+    date_hierarchy = "created_at"
+    fields = ("created_at", "user", "holder", "client_ip", "national_id_index")
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(MatchLog)

@@ -13,7 +13,13 @@ from .applying import (
     transition,
     withdraw_application,
 )
-from .borrowers import create_profile, find_offers, national_id_index, update_profile
+from .borrowers import (
+    create_profile,
+    find_offers,
+    national_id_index,
+    record_identity_conflict,
+    update_profile,
+)
 from .forwarding import deliver, resend, sweep_deliveries
 from .notifications import notify_decision, notify_lender_inbox
 
@@ -30,6 +36,7 @@ __all__ = [
     "national_id_index",
     "notify_decision",
     "notify_lender_inbox",
+    "record_identity_conflict",
     "record_lender_event",
     "resend",
     "steps_for",

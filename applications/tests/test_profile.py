@@ -100,7 +100,9 @@ def test_an_id_registered_to_another_account_is_refused_without_saying_whose(
     response = client.post(IDENTITY, identity(), HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == 400
-    assert "already registered" in response.content.decode()
+    assert "We could not save this ID number. Please contact support." in (
+        response.content.decode()
+    )
     assert full_profile.user.email not in response.content.decode()
     assert BorrowerProfile.objects.get(user=other).national_id == ""
 

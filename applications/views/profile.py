@@ -3,6 +3,7 @@ profile through ``request.user``, never by an id in the URL."""
 
 from dataclasses import dataclass
 
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,8 +15,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
+from loanmarket.http import client_ip
+
 from .. import selectors, services
-from ..exceptions import ApplicationError
+from ..exceptions import ApplicationError, IdentitySavesLimited
 from ..forms import BusinessForm, IdentityForm, MoneyForm, WorkForm
 from ..masking import mask_mobile, mask_name, mask_national_id
 from ..models import BorrowerProfile
@@ -41,6 +44,9 @@ STEPS = {
 # Saved values never shown again in full: the date of birth is digits 7-14 of the ID
 # number, so it is not put back into the form beside the masked ID either.
 KEEP_IF_EMPTY = ("mobile", "national_id", "date_of_birth")
+# Each identity save may test whether an ID number is registered: allauth's rate limits
+# count them per account and per client address (ACCOUNT_RATE_LIMITS["save_identity"]).
+IDENTITY_SAVES = "save_identity"
 
 
 def steps_for(profile: BorrowerProfile) -> list[Step]:
@@ -62,6 +68,13 @@ def _safe_next(request: HttpRequest) -> str:
     if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
     return ""
+
+
+def _save(request: HttpRequest, step: Step, fields: dict) -> BorrowerProfile:
+    """One step saved; an identity save is counted first (each may test a number)."""
+    if step.form_class is IdentityForm and not ratelimit.consume(request, action=IDENTITY_SAVES):
+        raise IdentitySavesLimited
+    return services.update_profile(user=request.user, fields=fields, client_ip=client_ip(request))
 
 
 @login_required
@@ -108,6 +121,7 @@ def profile_step(request: HttpRequest, step: str) -> HttpResponse:
     for name in KEEP_IF_EMPTY:
         if name in form.fields and saved_secrets[name]:
             form.fields[name].required = False
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         fields = {
             name: value
@@ -115,9 +129,10 @@ def profile_step(request: HttpRequest, step: str) -> HttpResponse:
             if not (name in KEEP_IF_EMPTY and not value)
         }
         try:
-            updated = services.update_profile(user=request.user, fields=fields)
+            updated = _save(request, current, fields)
         except ApplicationError as exc:
             form.add_error(None, exc.message)
+            status = 429 if isinstance(exc, IdentitySavesLimited) else 400
         else:
             messages.success(request, _("Saved."))
             remaining = [s for s in steps_for(updated) if not is_complete(updated, s)]
@@ -143,5 +158,5 @@ def profile_step(request: HttpRequest, step: str) -> HttpResponse:
             "masked": masked,
             "next": _safe_next(request),
         },
-        status=400 if request.method == "POST" else 200,
+        status=status,
     )
