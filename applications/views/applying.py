@@ -27,8 +27,8 @@ from .profile import own_profile
 MASKS = {"full_name": mask_name, "mobile": mask_mobile, "national_id": mask_national_id}
 
 
-def _shared_rows(profile: BorrowerProfile) -> list[tuple[str, object]]:
-    """The fields a lender would receive, labelled, identity masked (the borrower sees the
+def _shared_rows(profile: BorrowerProfile) -> list[tuple[str, str, object]]:
+    """The fields a lender would receive (name, label, value), identity masked (the borrower sees the
     exact list of what goes, not their ID number on screen again). The date of birth is
     named but not printed: it is digits 7-14 of the ID number, masked beside it."""
     rows = []
@@ -44,7 +44,7 @@ def _shared_rows(profile: BorrowerProfile) -> list[tuple[str, object]]:
             value = cny(value)
         elif name in ("city", "occupation"):
             value = getattr(profile, f"get_{name}_display")()
-        rows.append((BorrowerProfile._meta.get_field(name).verbose_name, value))
+        rows.append((name, BorrowerProfile._meta.get_field(name).verbose_name, value))
     return rows
 
 
