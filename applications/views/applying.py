@@ -28,9 +28,9 @@ MASKS = {"full_name": mask_name, "mobile": mask_mobile, "national_id": mask_nati
 
 
 def _shared_rows(profile: BorrowerProfile) -> list[tuple[str, str, object]]:
-    """The fields a lender would receive (name, label, value), identity masked (the borrower sees the
-    exact list of what goes, not their ID number on screen again). The date of birth is
-    named but not printed: it is digits 7-14 of the ID number, masked beside it."""
+    """The fields a lender would receive (name, label, value), identity masked: the
+    borrower sees the exact list of what goes, not their ID number on screen again. The
+    date of birth is named but not printed: it is digits 7-14 of the masked ID number."""
     rows = []
     for name in services.fields_to_share(profile):
         value = getattr(profile, name)
