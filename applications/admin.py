@@ -1,12 +1,21 @@
 """Staff see borrowers' profiles masked and match logs as they are (bands only)."""
 
 from django.contrib import admin, messages
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import services
+from .bands import AGE_BANDS, age_on, band_of
 from .exceptions import ApplicationError
 from .masking import mask_mobile, mask_name, mask_national_id
-from .models import Application, ApplicationEvent, BorrowerProfile, Delivery, MatchLog
+from .models import (
+    Application,
+    ApplicationEvent,
+    BorrowerProfile,
+    Delivery,
+    IdentityConflict,
+    MatchLog,
+)
 
 
 @admin.register(BorrowerProfile)
@@ -22,7 +31,7 @@ class BorrowerProfileAdmin(admin.ModelAdmin):
         "masked_name",
         "masked_mobile",
         "masked_national_id",
-        "date_of_birth",
+        "age_band",
         "city",
         "occupation",
         "position",
@@ -57,6 +66,36 @@ class BorrowerProfileAdmin(admin.ModelAdmin):
     @admin.display(description=_("national ID number"))
     def masked_national_id(self, profile: BorrowerProfile) -> str:
         return mask_national_id(profile.national_id) if profile.national_id else ""
+
+    @admin.display(description=_("age"))
+    def age_band(self, profile: BorrowerProfile) -> str:
+        """A ten-year band, not the date of birth: that is digits 7-14 of the masked ID."""
+        if profile.date_of_birth is None:
+            return ""
+        code = band_of(age_on(profile.date_of_birth, timezone.localdate()), AGE_BANDS)
+        return str(AGE_BANDS[code][1]) if code else ""
+
+
+@admin.register(IdentityConflict)
+class IdentityConflictAdmin(admin.ModelAdmin):
+    """Read-only: accounts that tried to save an ID number another account holds. The
+    borrower was told only to contact support; staff find both accounts here."""
+
+    list_display = ("created_at", "user", "holder", "client_ip")
+    list_select_related = ("user", "holder")
+    search_fields = ("user__email", "holder__email")
+    date_hierarchy = "created_at"
+    fields = ("created_at", "user", "holder", "client_ip", "national_id_index")
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(MatchLog)

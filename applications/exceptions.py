@@ -11,13 +11,25 @@ class ApplicationError(Exception):
         self.message = message
 
 
+# The words of every failure to save an ID number that the borrower cannot fix by typing.
+IDENTITY_NOT_SAVED = _("We could not save this ID number. Please contact support.")
+
+
 class NationalIdTaken(ApplicationError):
     code = "national_id_taken"
 
     def __init__(self) -> None:
-        # Says nothing about the other account: that would leak whose number it is.
+        # Not "already registered": that would confirm to whoever types a number in that
+        # another account holds it. The attempt is recorded for staff instead.
+        super().__init__(IDENTITY_NOT_SAVED)
+
+
+class IdentitySavesLimited(ApplicationError):
+    code = "identity_saves_limited"
+
+    def __init__(self) -> None:
         super().__init__(
-            _("This national ID number is already registered. Contact us if it is yours.")
+            _("You have saved your ID details too many times. Please try again in an hour.")
         )
 
 

@@ -99,9 +99,16 @@ class IdentityForm(AccessibleForm):
             )
         return name
 
-    def __init__(self, *args, saved_national_id: str = "", **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        saved_national_id: str = "",
+        saved_date_of_birth: datetime.date | None = None,
+        **kwargs,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.saved_national_id = saved_national_id
+        self.saved_date_of_birth = saved_date_of_birth
 
     def clean_mobile(self) -> str:
         mobile = normalize_digits(self.cleaned_data["mobile"])
@@ -115,8 +122,10 @@ class IdentityForm(AccessibleForm):
             national_id_birth_date(value)
         return value
 
-    def clean_date_of_birth(self) -> datetime.date:
+    def clean_date_of_birth(self) -> datetime.date | None:
         born = self.cleaned_data["date_of_birth"]
+        if born is None:  # empty keeps the saved date (the view makes it optional then)
+            return None
         today = timezone.localdate()
         if born > today or born.year < 1900:
             raise forms.ValidationError(_("Enter a real date of birth."), code="dob")
@@ -126,7 +135,8 @@ class IdentityForm(AccessibleForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        national_id = cleaned.get("national_id") or self.saved_national_id
+        new_id = cleaned.get("national_id")
+        national_id = new_id or self.saved_national_id
         born = cleaned.get("date_of_birth")
         if national_id and born and national_id_birth_date(national_id) != born:
             self.add_error(
@@ -134,6 +144,18 @@ class IdentityForm(AccessibleForm):
                 forms.ValidationError(
                     _("This date of birth does not match your national ID number."),
                     code="dob_mismatch",
+                ),
+            )
+        elif (
+            new_id
+            and born is None
+            and "date_of_birth" not in self.errors
+            and national_id_birth_date(new_id) != self.saved_date_of_birth
+        ):  # a new ID number with the saved date left empty: that date must be its own
+            self.add_error(
+                "date_of_birth",
+                forms.ValidationError(
+                    _("Enter the date of birth on this ID card."), code="dob_for_new_id"
                 ),
             )
         return cleaned
@@ -172,10 +194,12 @@ class BusinessForm(AccessibleForm):
 
 
 class ApplyForm(AccessibleForm):
-    """The request being applied for, and the borrower's explicit consent."""
+    """The request being applied for, and the borrower's explicit consent to what the page
+    disclosed (``disclosure``: the signed token the page carries, checked by the service)."""
 
     amount = amount_field(widget=forms.HiddenInput)
     term = term_field(widget=forms.HiddenInput)
+    disclosure = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
     purpose = forms.ChoiceField(label=_("Purpose"), choices=LoanPurpose.choices)
     consent = forms.BooleanField(
         label=_(

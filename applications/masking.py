@@ -7,8 +7,15 @@ def mask_mobile(mobile: str) -> str:
 
 
 def mask_national_id(national_id: str) -> str:
-    """110***********1234"""
-    return f"{national_id[:3]}{'*' * 11}{national_id[-4:]}" if len(national_id) == 18 else "****"
+    """**************1234 — the last four only.
+
+    An ID number is the region code (digits 1–6), the date of birth (7–14), a sequence
+    number (15–17) and a check character. Showing the region and the date, or leaving them
+    guessable, gives the whole number away: the region has few candidates once the date is
+    known, and the check character then rules out ten in eleven. The last four carry
+    neither, so nothing shown beside them (a date of birth, a city) completes the number.
+    """
+    return f"{'*' * 14}{national_id[-4:]}" if len(national_id) == 18 else "****"
 
 
 def mask_name(name: str) -> str:

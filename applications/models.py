@@ -77,6 +77,36 @@ class BorrowerProfile(models.Model):
         return f"profile {self.pk}"
 
 
+class IdentityConflict(models.Model):
+    """An account tried to save a national ID number that another account holds, for staff
+    to review. Never the number itself: its blind index finds every account that holds it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("account"),
+    )
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("account holding the number"),
+    )
+    national_id_index = models.CharField(_("blind index of the number"), max_length=80)
+    client_ip = models.GenericIPAddressField(_("client address"), null=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("identity conflict")
+        verbose_name_plural = _("identity conflicts")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"identity conflict {self.pk}"
+
+
 class MatchLog(models.Model):
     """One match, for funnel reports: bands and counts only, never personal data."""
 

@@ -19,10 +19,12 @@ from applications import services
 from lenders.models import LoanProduct
 borrower = get_user_model().objects.get(username="borrower@demo.test")
 product = LoanProduct.objects.get(lender__slug="huaxia-harbour", slug="salary-express")
+shown = services.disclose(
+    profile=borrower.borrower_profile, product=product, amount=Decimal("20000"), term_months=12
+)
 application = services.submit_application(
     borrower=borrower, product=product, amount=Decimal("20000"), term_months=12,
-    purpose="consumption",
-    consented_fields=services.fields_to_share(borrower.borrower_profile), ip_address=None,
+    purpose="consumption", consent=shown.signed(), ip_address=None,
 )
 print(application.pk)
 """

@@ -2,6 +2,8 @@
 
 from .applying import (
     REQUIRED,
+    ConsentMismatch,
+    disclose,
     fields_to_share,
     incomplete_steps,
     record_lender_event,
@@ -9,22 +11,31 @@ from .applying import (
     submit_application,
     withdraw_application,
 )
-from .borrowers import create_profile, find_offers, national_id_index, update_profile
+from .borrowers import (
+    create_profile,
+    find_offers,
+    national_id_index,
+    record_identity_conflict,
+    update_profile,
+)
 from .forwarding import create_delivery, deliver, resend, sweep_deliveries
 from .notifications import notify_decision, notify_lender_inbox
 from .transitions import transition
 
 __all__ = [
     "REQUIRED",
+    "ConsentMismatch",
     "create_delivery",
     "create_profile",
     "deliver",
+    "disclose",
     "fields_to_share",
     "find_offers",
     "incomplete_steps",
     "national_id_index",
     "notify_decision",
     "notify_lender_inbox",
+    "record_identity_conflict",
     "record_lender_event",
     "resend",
     "steps_for",

@@ -13,7 +13,7 @@ from lenders.choices import Occupation
 from lenders.models import LoanProduct
 from loanmarket.queue import enqueue_on_commit
 
-from .. import matching, states
+from .. import disclosure, matching, states
 from ..exceptions import ApplicationError, EventTimeOutOfRange
 from ..models import Application, ApplicationEvent, BorrowerProfile, Consent, Delivery
 from ..selectors import borrower_from_profile, matchable_products
@@ -52,12 +52,18 @@ class ProfileIncomplete(ApplicationError):
 
 
 class ConsentMismatch(ApplicationError):
+    """What the borrower consented to is not what holds now; ``changes`` say what, in words."""
+
     code = "consent_mismatch"
 
-    def __init__(self) -> None:
+    def __init__(self, changes: list[str]) -> None:
         super().__init__(
-            _("What we would share has changed since you looked. Please review it again.")
+            _(
+                "What we would send, or what the loan costs, has changed since you looked. "
+                "Please review it again."
+            )
         )
+        self.changes = changes
 
 
 class NotEligible(ApplicationError):
@@ -87,6 +93,39 @@ def fields_to_share(profile: BorrowerProfile) -> list[str]:
     return fields
 
 
+def disclose(
+    *,
+    profile: BorrowerProfile,
+    product: LoanProduct,
+    amount: Decimal,
+    term_months: int,
+    start: datetime.date | None = None,
+) -> disclosure.Disclosure:
+    """Everything the review page shows for this request now, from the current profile
+    and price; ``.signed()`` is what the page carries and consent is checked against."""
+    schedule = pricing.build_schedule(
+        product.quoted_price,
+        amount=amount,
+        term_months=term_months,
+        start=start or timezone.localdate(),
+    )
+    return disclosure.build(
+        profile=profile,
+        product=product,
+        schedule=schedule,
+        fields=fields_to_share(profile),
+        consent_version=CONSENT_TEXT_VERSION,
+    )
+
+
+def check_consent(*, consent: str, current: disclosure.Disclosure) -> None:
+    """Raises ``ConsentMismatch`` unless ``consent`` is the signed disclosure of exactly
+    what holds now (altered or missing: a mismatch too)."""
+    shown = disclosure.unsign(consent)
+    if shown != current.payload:
+        raise ConsentMismatch(disclosure.changes(shown, current))
+
+
 def _snapshot(profile: BorrowerProfile, fields: list[str]) -> str:
     values = {}
     for name in fields:
@@ -104,10 +143,12 @@ def submit_application(
     amount: Decimal,
     term_months: int,
     purpose: str,
-    consented_fields: list[str],
+    consent: str,
     ip_address: str | None,
 ) -> Application:
-    """Apply to one product with the borrower's consent for that lender alone.
+    """Apply to one product with the borrower's consent for that lender alone: ``consent``
+    is the signed disclosure the review page showed (``disclose(...).signed()``), checked
+    here against the current profile and price with the profile locked.
 
     Submitting twice (double click, two tabs) returns the open application already there.
     The application and its outgoing delivery are written together; the delivery task is
@@ -124,8 +165,11 @@ def submit_application(
     fields = fields_to_share(profile)
     if incomplete_steps(profile):
         raise ProfileIncomplete
-    if list(consented_fields) != fields:
-        raise ConsentMismatch
+    product = LoanProduct.objects.select_related("lender").get(pk=product.pk)  # its price now
+    check_consent(
+        consent=consent,
+        current=disclose(profile=profile, product=product, amount=amount, term_months=term_months),
+    )
     facts = [p for p in matchable_products().products if p.id == product.pk]
     if not facts:
         raise NotEligible(_("This loan is not available any more."))

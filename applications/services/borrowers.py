@@ -7,7 +7,7 @@ from loanmarket.crypto import blind_index, blind_indexes
 from .. import matching
 from ..bands import AGE_BANDS, INCOME_BANDS, band_of
 from ..exceptions import NationalIdTaken
-from ..models import BorrowerProfile, MatchLog
+from ..models import BorrowerProfile, IdentityConflict, MatchLog
 from ..selectors import matchable_products
 
 NATIONAL_ID = "national_id"
@@ -26,9 +26,39 @@ def create_profile(*, user, channel: str = "") -> BorrowerProfile:
     return profile
 
 
+def update_profile(*, user, fields: dict, client_ip: str | None = None) -> BorrowerProfile:
+    """Save one step of the profile. The national ID may belong to one account only: one
+    held by another account is refused (``NationalIdTaken``) and the attempt recorded for
+    staff review (``IdentityConflict``), after the refused save has rolled back."""
+    try:
+        return _save_profile(user=user, fields=fields)
+    except NationalIdTaken:
+        record_identity_conflict(user=user, national_id=fields[NATIONAL_ID], client_ip=client_ip)
+        raise
+
+
 @transaction.atomic
-def update_profile(*, user, fields: dict) -> BorrowerProfile:
-    """Save one step of the profile. The national ID may belong to one account only."""
+def record_identity_conflict(*, user, national_id: str, client_ip: str | None) -> IdentityConflict:
+    """Who tried to save a number another account holds, from where, and that account;
+    the number itself only as its blind index."""
+    holder = (
+        BorrowerProfile.objects.filter(
+            national_id_index__in=blind_indexes(national_id, purpose=NATIONAL_ID)
+        )
+        .exclude(user=user)
+        .values_list("user_id", flat=True)
+        .first()
+    )
+    return IdentityConflict.objects.create(
+        user=user,
+        holder_id=holder,
+        national_id_index=national_id_index(national_id),
+        client_ip=client_ip,
+    )
+
+
+@transaction.atomic
+def _save_profile(*, user, fields: dict) -> BorrowerProfile:
     profile, _created = BorrowerProfile.objects.select_for_update().get_or_create(user=user)
     if NATIONAL_ID in fields:
         national_id = fields[NATIONAL_ID]
@@ -44,6 +74,8 @@ def update_profile(*, user, fields: dict) -> BorrowerProfile:
         with transaction.atomic():
             profile.save()
     except IntegrityError:
+        if NATIONAL_ID not in fields:
+            raise
         raise NationalIdTaken from None  # registered by another account a moment ago
     return profile
 

@@ -1,11 +1,20 @@
+import datetime
+import json
+import re
 import uuid
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import signing
 
-from applications.models import Application
-from devtools.testing.fixtures import submit
+from applications import services
+from applications.disclosure import fingerprint
+from applications.models import Application, BorrowerProfile, Consent
+from devtools.testing.fixtures import VALID_ID, submit
+from lenders import pricing
+from lenders import services as lender_services
+from lenders.templatetags.money import cny, pct
 from lenders.tests.factories import LenderFactory, LoanProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +34,14 @@ def product():
 
 APPLY = "/applications/apply/harbour/salary/"
 ASK = {"amount": "20000", "term": "12", "purpose": "consumption"}
+DISCLOSURE = re.compile(r'<input type="hidden" name="disclosure" value="([^"]+)">')
+
+
+def reviewed(client, ask=ASK) -> dict:
+    """What a browser posts back from the review page: the request, the signed disclosure
+    the page carries, and the ticked consent."""
+    page = client.get(APPLY, ask).content.decode()
+    return {**ask, "disclosure": DISCLOSURE.search(page).group(1), "consent": "on"}
 
 
 def test_the_review_discloses_the_cost_and_exactly_what_is_shared(
@@ -71,7 +88,7 @@ def test_applying_needs_explicit_consent(borrower_client, full_profile, product)
 
 def test_consenting_applies_and_shows_the_timeline(borrower_client, full_profile, product):
     response = borrower_client.post(
-        APPLY, {**ASK, "consent": "on"}, follow=True, HTTP_ACCEPT_LANGUAGE="en"
+        APPLY, reviewed(borrower_client), follow=True, HTTP_ACCEPT_LANGUAGE="en"
     )
 
     application = Application.objects.get()
@@ -81,8 +98,10 @@ def test_consenting_applies_and_shows_the_timeline(borrower_client, full_profile
 
 
 def test_double_submission_makes_one_application(borrower_client, full_profile, product):
-    borrower_client.post(APPLY, {**ASK, "consent": "on"})
-    borrower_client.post(APPLY, {**ASK, "consent": "on"})
+    posted = reviewed(borrower_client)
+
+    borrower_client.post(APPLY, posted)
+    borrower_client.post(APPLY, posted)
 
     assert Application.objects.count() == 1
 
@@ -124,3 +143,159 @@ def test_the_borrower_withdraws_before_a_decision(borrower_client, borrower, ful
 
     application.refresh_from_db()
     assert application.status == Application.Status.WITHDRAWN
+
+
+# --- Consent is bound to what the review page showed ---------------------------------------
+
+
+def assert_nothing_written() -> None:
+    assert not Application.objects.exists()
+    assert not Consent.objects.exists()
+
+
+def test_a_profile_changed_after_the_review_is_not_consented_to_and_the_new_list_is_shown(
+    borrower_client, borrower, full_profile, product
+):
+    posted = reviewed(borrower_client)
+    services.update_profile(  # in another tab: now a business owner, so more would be sent
+        user=borrower,
+        fields={
+            "occupation": "business_owner",
+            "monthly_business_revenue": Decimal("80000"),
+            "years_trading": 4,
+        },
+    )
+
+    response = borrower_client.post(APPLY, posted, HTTP_ACCEPT_LANGUAGE="en")
+
+    html = " ".join(response.content.decode().split())
+    assert response.status_code == 409
+    assert_nothing_written()
+    assert "Nothing has been sent." in html
+    assert "We would now also send: monthly business revenue, years trading." in html
+    assert "<dt>Monthly business revenue</dt><dd>¥80,000.00</dd>" in html
+    assert re.search(r'<input type="checkbox" name="consent"(?![^>]*checked)[^>]*>', html)
+    again = DISCLOSURE.search(html).group(1)
+    assert again != posted["disclosure"]
+
+    borrower_client.post(APPLY, {**posted, "disclosure": again})
+
+    consent = Application.objects.get().consent
+    assert consent.fields[-2:] == ["monthly_business_revenue", "years_trading"]
+
+
+def test_a_profile_value_changed_after_the_review_is_named_as_a_change(
+    borrower_client, borrower, full_profile, product
+):
+    posted = reviewed(borrower_client)
+    services.update_profile(user=borrower, fields={"mobile": "13700001111"})
+
+    response = borrower_client.post(APPLY, posted, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 409
+    assert_nothing_written()
+    assert "Your profile has changed since you reviewed what we would send." in (
+        response.content.decode()
+    )
+
+
+def test_a_price_changed_after_the_review_is_not_consented_to_and_the_new_cost_is_shown(
+    borrower_client, full_profile, product
+):
+    posted = reviewed(borrower_client)
+    old = pricing.quote(product.quoted_price, amount=Decimal("20000"), term_months=12)
+    product.rate_value = Decimal("0.0350")  # the lender reprices between review and submit
+    lender_services.save_product(product=product)
+    new = pricing.quote(product.quoted_price, amount=Decimal("20000"), term_months=12)
+
+    response = borrower_client.post(APPLY, posted, HTTP_ACCEPT_LANGUAGE="en")
+
+    html = " ".join(response.content.decode().split())
+    assert response.status_code == 409
+    assert_nothing_written()
+    assert (
+        f"The lender changed its price: the APR was {pct(old.apr)} and is now {pct(new.apr)}; "
+        f"the total repayment was {cny(old.total_repayment)} "
+        f"and is now {cny(new.total_repayment)}."
+    ) in html
+    assert f'data-testid="apr">{pct(new.apr)}</dd>' in html
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda token: token[:-3] + ("aaa" if not token.endswith("aaa") else "bbb"),
+        lambda token: "",
+        lambda token: signing.dumps({"fields": ["city"]}, salt="applications.disclosure.consent"),
+        lambda token: signing.dumps(signing.loads(token, salt="applications.disclosure.consent")),
+    ],
+    ids=["altered", "missing", "forged-shape", "other-salt"],
+)
+def test_a_tampered_disclosure_writes_nothing_and_shows_the_disclosure_again(
+    borrower_client, full_profile, product, tamper
+):
+    posted = reviewed(borrower_client)
+
+    response = borrower_client.post(
+        APPLY, {**posted, "disclosure": tamper(posted["disclosure"])}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert response.status_code == 409
+    assert_nothing_written()
+    html = response.content.decode()
+    assert "We could not confirm what you were shown. Please review it again." in html
+    assert DISCLOSURE.search(html).group(1) == posted["disclosure"]  # what holds, unchanged
+
+
+def test_the_service_checks_consent_against_the_profile_it_locks(borrower, full_profile, product):
+    shown = services.disclose(
+        profile=full_profile, product=product, amount=Decimal("20000"), term_months=12
+    )
+    services.update_profile(user=borrower, fields={"employer": "另一家公司"})
+
+    with pytest.raises(services.ConsentMismatch) as refused:
+        services.submit_application(
+            borrower=borrower,
+            product=product,
+            amount=Decimal("20000"),
+            term_months=12,
+            purpose="consumption",
+            consent=shown.signed(),
+            ip_address=None,
+        )
+
+    assert refused.value.code == "consent_mismatch"
+    assert_nothing_written()
+
+
+def test_the_page_carries_no_personal_value_in_its_disclosure(
+    borrower_client, full_profile, product
+):
+    token = reviewed(borrower_client)["disclosure"]
+
+    payload = json.dumps(signing.loads(token, salt="applications.disclosure.consent"))
+    for value in ("李娜", "13912345678", VALID_ID, "1990-03-07", "示例有限公司", "12000"):
+        assert value not in payload
+    disclosed = json.loads(payload)
+    assert set(disclosed) == {
+        *("v", "lender", "product", "amount", "term_months", "apr", "ear", "fees", "totals"),
+        *("fields", "values", "consent_version"),
+    }
+    assert disclosed["fields"] == services.fields_to_share(full_profile)
+
+
+def test_the_values_fingerprint_is_one_per_set_of_values(borrower, full_profile):
+    fields = services.fields_to_share(full_profile)
+    saved = BorrowerProfile.objects.get(pk=full_profile.pk)  # 12000.00 where it was 12000
+
+    assert fingerprint(saved, fields) == fingerprint(full_profile, fields)
+    for name, other in [
+        ("full_name", "李四"),
+        ("monthly_income", Decimal("12000.01")),
+        ("has_credit_card", True),
+        ("date_of_birth", datetime.date(1990, 3, 8)),
+        ("months_in_job", 25),
+    ]:
+        changed = BorrowerProfile.objects.get(pk=full_profile.pk)
+        setattr(changed, name, other)
+        assert fingerprint(changed, fields) != fingerprint(saved, fields), name

@@ -358,14 +358,16 @@ def test_once_a_secret_is_issued_staff_re_send_and_it_is_delivered(
 def test_submitting_twice_creates_one_application(borrower, full_profile):
     lender = LenderFactory()
     product = LoanProductFactory(lender=lender)
-    consent = services.fields_to_share(full_profile)
+    shown = services.disclose(
+        profile=full_profile, product=product, amount=Decimal("20000"), term_months=12
+    )
     ask = {
         "borrower": borrower,
         "product": product,
         "amount": Decimal("20000"),
         "term_months": 12,
         "purpose": "consumption",
-        "consented_fields": consent,
+        "consent": shown.signed(),
         "ip_address": None,
     }
 

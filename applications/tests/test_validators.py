@@ -210,14 +210,15 @@ def test_a_mobile_is_masked_to_its_first_three_and_last_four_digits():
     assert mask_mobile("13812345678") == "138****5678"
 
 
-def test_a_national_id_is_masked_to_its_first_three_and_last_four_characters():
-    """Given an 18-character ID ending 1234, it shows as 110***********1234."""
-    assert mask_national_id("110101199003071234") == "110***********1234"
+def test_a_national_id_is_masked_to_its_last_four_characters_alone():
+    """Given an 18-character ID ending 1234, it shows as **************1234: neither the
+    region code (digits 1-6) nor the date of birth (7-14) can be read back."""
+    assert mask_national_id("110101199003071234") == "**************1234"
 
 
 def test_a_national_id_ending_in_x_keeps_the_x_visible():
     """Given an ID ending in X, the last four shown include the X."""
-    assert mask_national_id("11010519850615105X") == "110***********105X"
+    assert mask_national_id("11010519850615105X") == "**************105X"
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 
 from applications import services
+from applications.models import BorrowerProfile
 
 VALID_ID = "110101199003074477"  # GB 11643 checksum holds; born 1990-03-07
 
@@ -52,13 +53,20 @@ def borrower_client(client, borrower):
 
 
 def submit(borrower, product, *, amount: str = "20000", term_months: int = 12):
-    """Apply to ``product`` as the site does, consenting to exactly what would be shared."""
+    """Apply to ``product`` as the site does: consenting to exactly what its review page
+    shows now (the signed disclosure of the current profile and price)."""
+    shown = services.disclose(
+        profile=BorrowerProfile.objects.get(user=borrower),
+        product=product,
+        amount=Decimal(amount),
+        term_months=term_months,
+    )
     return services.submit_application(
         borrower=borrower,
         product=product,
         amount=Decimal(amount),
         term_months=term_months,
         purpose="consumption",
-        consented_fields=services.fields_to_share(borrower.borrower_profile),
+        consent=shown.signed(),
         ip_address="127.0.0.1",
     )

@@ -47,6 +47,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outermost after static files, so that it marks every answer of a page, redirects,
+    # 403s and allauth's 429s included: no-store, private unless the page is public.
+    "loanmarket.privacy.PrivateByDefaultMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -182,6 +185,9 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
+    # The profile's identity step (applications.views.profile): each save may test whether
+    # a national ID number is registered, so few per account and per address.
+    "save_identity": "5/h/user,20/h/ip",
 }
 MFA_ADAPTER = "applications.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

@@ -78,18 +78,7 @@ class Command(BaseCommand):
             product = self._bench_product(sandbox, run)
             borrowers = self._borrowers(applications, run)
             self.stderr.write(f"Submitting {applications} applications...")
-            submitted = [
-                services.submit_application(
-                    borrower=user,
-                    product=product,
-                    amount=Decimal("20000"),
-                    term_months=12,
-                    purpose="consumption",
-                    consented_fields=services.fields_to_share(user.borrower_profile),
-                    ip_address=None,
-                ).pk
-                for user in borrowers
-            ]
+            submitted = [self._submit(user, product).pk for user in borrowers]
             self._vacuum()
             self.stderr.write(f"Forwarding with a worker of concurrency {concurrency}...")
             worker = self._start_worker(queue, concurrency)
@@ -137,6 +126,23 @@ class Command(BaseCommand):
         lender_services.save_lender(lender=lender)
         sandbox.config.secrets[slug] = lender_services.rotate_webhook_secret(lender=lender)
         return LoanProduct.objects.get(lender=lender, slug="salary-express")
+
+    @staticmethod
+    def _submit(user, product: LoanProduct):
+        """Apply as the site does: consenting to the review page's signed disclosure."""
+        amount = Decimal("20000")
+        shown = services.disclose(
+            profile=user.borrower_profile, product=product, amount=amount, term_months=12
+        )
+        return services.submit_application(
+            borrower=user,
+            product=product,
+            amount=amount,
+            term_months=12,
+            purpose="consumption",
+            consent=shown.signed(),
+            ip_address=None,
+        )
 
     def _borrowers(self, count: int, run: str) -> list:
         users = get_user_model().objects.bulk_create(
