@@ -7,10 +7,13 @@ benchmarks can check that nothing was lost or sent twice (``GET /stats``).
 
 Each lender it plays has its own path and secret: ``<base>/<lender-slug>/applications``.
 A little after each new application it calls back, signed, ``in_review`` and then
-``approved`` or ``declined`` (``decline_rate``). Fault modes: latency, a random failure
-rate, and per-key scripts
+``approved`` or ``declined`` (``decline_rate``), each event naming in its signed body the
+application it is about. Fault modes: latency, a random failure rate, and per-key scripts
 (``fail_first``: answer 500 to the first N attempts of each key; ``hang_first``: hang
 past the caller's timeout; ``reject_all``: answer 422 with a reason).
+
+``manage.py sandbox_lender`` runs it with every matching lender's real secret, so only with
+DEBUG on; tests start it in a thread (``start_in_thread``) with the secrets they choose.
 """
 
 import contextlib
@@ -171,7 +174,7 @@ def _decide(server: SandboxServer, slug: str, application: dict) -> None:
 
 def _call_back(config: SandboxConfig, slug: str, application_id: str, event: dict) -> None:
     now = datetime.datetime.now(datetime.UTC)
-    body = json.dumps({**event, "occurred_at": now.isoformat()})
+    body = json.dumps({"application_id": application_id, **event, "occurred_at": now.isoformat()})
     message_id = f"sbx-{uuid.uuid4()}"
     signature = Webhook(config.secrets[slug]).sign(message_id, now, body)
     request = urllib.request.Request(  # noqa: S310 - the platform's own URL

@@ -4,6 +4,7 @@ and the sandbox calls the partner API back (a live server) to review and decide.
 from decimal import Decimal
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from applications import services
@@ -45,3 +46,11 @@ def test_the_sandbox_reviews_and_decides_by_signed_callbacks(
             assert application.decision_amount == Decimal("20000.00")
     finally:
         sandbox.shutdown()
+
+
+def test_the_sandbox_lender_command_refuses_to_run_without_debug(settings):
+    """It would read every matching lender's real signing secret."""
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("sandbox_lender", "--port", "0")

@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from lenders.models import Lender
 from partners.sandbox import SandboxConfig, SandboxServer
@@ -7,7 +9,7 @@ from partners.sandbox import SandboxConfig, SandboxServer
 class Command(BaseCommand):
     help = (
         "Run the sandbox lender: it plays every lender whose API base URL points at it, "
-        "verifying their signatures with their secrets."
+        "verifying their signatures with their secrets. Development only (DEBUG on)."
     )
 
     def add_arguments(self, parser) -> None:
@@ -29,6 +31,15 @@ class Command(BaseCommand):
         callback_url: str,
         **options,
     ) -> None:
+        if not settings.DEBUG:
+            # It decrypts the signing secret of every lender whose URL points at it.
+            raise CommandError(
+                _(
+                    "The sandbox lender is a development tool: it reads lenders' signing "
+                    "secrets. It runs only with DEBUG on (loanmarket.settings.local, as make "
+                    "run uses)."
+                )
+            )
         base = f"http://127.0.0.1:{port}/"
         secrets = {
             lender.api_base_url.removeprefix(base).strip("/"): lender.webhook_secret
