@@ -19,6 +19,7 @@ from ninja.responses import Status
 from pydantic import Field, ValidationError, WithJsonSchema, field_validator, model_validator
 
 from applications import services as application_services
+from applications import states
 from applications.exceptions import ApplicationError
 from lenders.models import Lender
 
@@ -27,6 +28,9 @@ from ..auth import MAX_BODY_BYTES, signed_lender
 from ..exceptions import ApplicationMismatch, InvalidBody, NotJson, PartnerError
 from ..services import Answer
 from .errors import ErrorOut, answer_for, first_error
+
+# What a lender may report: the state machine's own set (applications/states.py).
+LenderStatus = Literal[tuple(str(status) for status in states.LENDER_SETTABLE)]
 
 router = Router(tags=["applications"])
 
@@ -58,7 +62,7 @@ class EventIn(Schema):
             "the body, so an event cannot be replayed against another application."
         )
     )
-    status: Literal["in_review", "approved", "declined", "disbursed", "more_info_needed", "expired"]
+    status: LenderStatus
     approved_amount: _decimal(minimum=Decimal("0.01"), digits=10) | None = None
     apr: _decimal(minimum=Decimal("0"), digits=7) | None = None
     term_months: int | None = Field(default=None, ge=1, le=360)

@@ -135,3 +135,13 @@ def test_an_application_under_a_removed_key_is_a_json_503_not_a_500(
 
     assert_our_shape(response, 503, "data_unavailable")
     assert Application.objects.filter(pk=application.pk, status=S.FORWARDED).exists()
+
+
+def test_the_statuses_a_lender_may_report_are_the_state_machines_own():
+    """The API derives its accepted statuses from applications/states.py, not a copy."""
+    from applications import states
+    from partners.api.events import EventIn
+
+    accepted = EventIn.model_json_schema()["properties"]["status"]["enum"]
+
+    assert accepted == [str(status) for status in states.LENDER_SETTABLE]
