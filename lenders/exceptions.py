@@ -60,8 +60,8 @@ class StatusNotEditable(LenderError):
 
     code = "status_not_editable"
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, *, initial: str) -> None:
         super().__init__(
-            _("A new %(kind)s starts at the beginning; change its status with a transition.")
-            % {"kind": kind}
+            _("It starts as “%(initial)s”; after that, only a status change moves it.")
+            % {"initial": initial}
         )

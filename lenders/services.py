@@ -71,11 +71,11 @@ PRODUCT_GUARDED = ("status", "published_at")
 LENDER_GUARDED = ("status", "webhook_secret", "previous_webhook_secret", "secret_rotated_at")
 
 
-def _save(instance, *, initial: str, guarded: tuple[str, ...]) -> None:
+def _save(instance: Lender | LoanProduct, *, initial: str, guarded: tuple[str, ...]) -> None:
     """Insert a new row at its initial status, or update every field but the guarded ones."""
     if instance._state.adding:
         if instance.status != initial:
-            raise StatusNotEditable(type(instance)._meta.verbose_name)
+            raise StatusNotEditable(initial=type(instance).Status(initial).label)
         instance.save()
         return
     skipped = {"id", "created_at", *guarded}
@@ -117,7 +117,7 @@ def import_products(
     rows = []
     for product in products:
         if product.status != P.DRAFT:
-            raise StatusNotEditable(LoanProduct._meta.verbose_name)
+            raise StatusNotEditable(initial=P.DRAFT.label)
         aprs = term_aprs(product)
         product.apr_min, product.apr_max = min(aprs.values()), max(aprs.values())
         rows.append(aprs)
@@ -150,7 +150,16 @@ def import_products(
     return products
 
 
-def _event(model, instance, *, to: str, actor: str, user=None, reason: str = "", at=None):
+def _event(
+    model: type[StatusEvent],
+    instance: Lender | LoanProduct,
+    *,
+    to: str,
+    actor: str,
+    user: AbstractBaseUser | None = None,
+    reason: str = "",
+    at: datetime.datetime | None = None,
+) -> StatusEvent:
     """An unsaved event of ``instance`` leaving its current status for ``to``."""
     subject = "lender" if model is LenderEvent else "product"
     return model(
