@@ -31,5 +31,37 @@ class AprAboveCap(LenderError):
         self.cap = cap
 
 
-class InvalidProductStatus(LenderError):
-    code = "invalid_product_status"
+class InsecureApiUrl(LenderError):
+    code = "insecure_api_url"
+
+    def __init__(self, *, allow_http: bool) -> None:
+        if allow_http:
+            message = _(
+                "A lender's API address must start with https:// (or http:// to this machine "
+                "only: 127.0.0.1, localhost or [::1])."
+            )
+        else:
+            message = _("A lender's API address must start with https://.")
+        super().__init__(message)
+
+
+class LenderOffboarded(LenderError):
+    code = "lender_offboarded"
+
+    def __init__(self, *, product_name: str) -> None:
+        super().__init__(
+            _("%(product)s cannot be reviewed or published: its lender was offboarded.")
+            % {"product": product_name}
+        )
+
+
+class StatusNotEditable(LenderError):
+    """A status is changed by a transition (``services.transition_*``), never by a save."""
+
+    code = "status_not_editable"
+
+    def __init__(self, *, initial: str) -> None:
+        super().__init__(
+            _("It starts as “%(initial)s”; after that, only a status change moves it.")
+            % {"initial": initial}
+        )

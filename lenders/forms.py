@@ -1,4 +1,5 @@
 import datetime
+from collections.abc import Mapping
 from decimal import Decimal
 
 from django import forms
@@ -27,6 +28,34 @@ def amount_field(**kwargs) -> forms.DecimalField:
 def term_field(**kwargs) -> forms.IntegerField:
     kwargs.setdefault("widget", forms.NumberInput(attrs={"inputmode": "numeric"}))
     return forms.IntegerField(label=_("Term (months)"), min_value=1, max_value=MAX_TERM, **kwargs)
+
+
+PAGE_FIELD = forms.IntegerField(min_value=1, max_value=10_000, required=False)
+
+
+def canonical(cleaned: Mapping[str, object]) -> dict[str, str]:
+    """Cleaned values spelt one way each (``10000``, never ``1e4`` or ``10000.00``), empty
+    ones left out: what a cached page's key and address are made of (``pagecache``)."""
+    values = {}
+    for name, value in cleaned.items():
+        if value is None or value == "":
+            continue
+        if isinstance(value, Decimal):
+            values[name] = format(value.normalize(), "f")
+        elif isinstance(value, datetime.date):
+            values[name] = value.isoformat()
+        else:
+            values[name] = str(value)
+    return values
+
+
+def page_number(value: str | None) -> int | None:
+    """The page of a list asked for: 1 when none is, ``None`` when it is not a whole number
+    from 1 to 10,000."""
+    try:
+        return PAGE_FIELD.clean(value) or 1
+    except forms.ValidationError:
+        return None
 
 
 class AccessibleForm(forms.Form):
@@ -87,6 +116,11 @@ class CatalogueFilterForm(AccessibleForm):
 
     PRIMARY = ("amount", "term", "sort")
 
+    def clean_sort(self) -> str:
+        """The default order is no parameter at all, so that both spellings are one page."""
+        sort = self.cleaned_data["sort"]
+        return "" if sort == Sort.APR else sort
+
     def primary_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.PRIMARY]
 
@@ -111,12 +145,25 @@ class CatalogueFilterForm(AccessibleForm):
         )
 
 
-class CalculatorForm(AccessibleForm):
-    """An amount and term within one product's range (the calculator and schedule.json)."""
+class CalculatorQuery(AccessibleForm):
+    """An amount, term and start date of any product: what a calculator's page is cached by."""
 
     amount = amount_field()
     term = term_field()
     start = forms.DateField(label=_("Start date"), required=False)
+
+    def clean_start(self) -> datetime.date | None:
+        start = self.cleaned_data["start"]
+        earliest, latest = datetime.date(2000, 1, 1), datetime.date(2100, 1, 1)
+        if start is not None and not earliest <= start <= latest:
+            raise forms.ValidationError(
+                _("Choose a start date between 2000 and 2100."), code="out_of_range"
+            )
+        return start
+
+
+class CalculatorForm(CalculatorQuery):
+    """An amount and term within one product's range (the calculator and schedule.json)."""
 
     def __init__(self, *args, product: LoanProduct, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -149,12 +196,3 @@ class CalculatorForm(AccessibleForm):
                 params={"min": product.min_term_months, "max": product.max_term_months},
             )
         return term
-
-    def clean_start(self) -> datetime.date | None:
-        start = self.cleaned_data["start"]
-        earliest, latest = datetime.date(2000, 1, 1), datetime.date(2100, 1, 1)
-        if start is not None and not earliest <= start <= latest:
-            raise forms.ValidationError(
-                _("Choose a start date between 2000 and 2100."), code="out_of_range"
-            )
-        return start

@@ -1,14 +1,17 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from loanmarket.crypto import EncryptedTextField
 
 from . import pricing
+from .validators import validate_api_base_url
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 PERCENT = {"max_digits": 7, "decimal_places": 4}
@@ -69,7 +72,10 @@ class RepaymentMethod(models.TextChoices):
 
 
 class Lender(models.Model):
-    """A licensed partner lender. Only an ``active`` lender's products reach borrowers."""
+    """A licensed partner lender. Only an ``active`` lender's products reach borrowers.
+
+    Its status changes only through ``services.transition_lender`` (``states`` has the table).
+    """
 
     Kind = LenderKind
     Status = LenderStatus
@@ -87,7 +93,12 @@ class Lender(models.Model):
     website = models.URLField(_("website"), blank=True)
     # Integration: where applications go (empty: the partner portal's inbox), and the
     # secret both sides sign with (shown once; the previous one verifies for 24 hours).
-    api_base_url = models.URLField(_("API base URL"), blank=True)
+    api_base_url = models.URLField(
+        _("API base URL"),
+        blank=True,
+        validators=[validate_api_base_url],
+        help_text=_("https:// only. Empty: applications wait in the partner portal's inbox."),
+    )
     contact_email = models.EmailField(
         _("applications contact email"),
         blank=True,
@@ -118,7 +129,10 @@ class Lender(models.Model):
 
 
 class LoanProduct(models.Model):
-    """A loan product as its lender quotes it; ``pricing`` turns it into true cost."""
+    """A loan product as its lender quotes it; ``pricing`` turns it into true cost.
+
+    Its status changes only through ``services.transition_product`` (``states`` has the table).
+    """
 
     Category = ProductCategory
     Status = ProductStatus
@@ -397,3 +411,77 @@ class EligibilityRules(models.Model):
 
     def __str__(self) -> str:
         return str(self.product)
+
+
+class StatusEvent(models.Model):
+    """One change of status: who, when, from, to and why."""
+
+    class Actor(models.TextChoices):
+        STAFF = "staff", _("LoanMarket staff")
+        LENDER = "lender", _("The lender")
+        PLATFORM = "platform", _("LoanMarket")
+
+    actor = models.CharField(_("by"), max_length=10, choices=Actor.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    from_status = models.CharField(_("from"), max_length=20)
+    to_status = models.CharField(_("to"), max_length=20)
+    reason = models.TextField(_("reason"), blank=True)
+    occurred_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["occurred_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
+
+
+class LenderEvent(StatusEvent):
+    """A lender's onboarding history (``services.transition_lender``)."""
+
+    lender = models.ForeignKey(
+        Lender, on_delete=models.CASCADE, related_name="events", verbose_name=_("lender")
+    )
+
+    class Meta(StatusEvent.Meta):
+        verbose_name = _("lender status change")
+        verbose_name_plural = _("lender status changes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    actor__in=StatusEvent.Actor.values,
+                    from_status__in=LenderStatus.values,
+                    to_status__in=LenderStatus.values,
+                ),
+                name="lender_event_valid",
+            ),
+        ]
+
+
+class ProductEvent(StatusEvent):
+    """A product's review history (``services.transition_product``)."""
+
+    product = models.ForeignKey(
+        LoanProduct, on_delete=models.CASCADE, related_name="events", verbose_name=_("product")
+    )
+
+    class Meta(StatusEvent.Meta):
+        verbose_name = _("product status change")
+        verbose_name_plural = _("product status changes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    actor__in=StatusEvent.Actor.values,
+                    from_status__in=ProductStatus.values,
+                    to_status__in=ProductStatus.values,
+                ),
+                name="product_event_valid",
+            ),
+        ]

@@ -5,15 +5,25 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import pricing, signing
-from .exceptions import AprAboveCap, InvalidProductStatus
-from .models import EligibilityRules, Lender, LoanProduct, ProductTermApr
+from . import pricing, signing, states
+from .exceptions import AprAboveCap, LenderOffboarded, StatusNotEditable
+from .models import (
+    EligibilityRules,
+    Lender,
+    LenderEvent,
+    LoanProduct,
+    ProductEvent,
+    ProductTermApr,
+    StatusEvent,
+)
 from .selectors import CATALOGUE_VERSION_KEY
+from .validators import check_api_base_url
 
 
 def invalidate_catalogue() -> None:
@@ -55,17 +65,39 @@ def check_price_within_cap(*, product: LoanProduct) -> None:
         raise AprAboveCap(product_name=product.name, apr=highest, cap=cap)
 
 
+# What ``save_product`` and ``save_lender`` never write, but read back: a status changes only
+# by a transition, and a secret only by a rotation (so that a stale copy cannot undo either).
+PRODUCT_GUARDED = ("status", "published_at")
+LENDER_GUARDED = ("status", "webhook_secret", "previous_webhook_secret", "secret_rotated_at")
+
+
+def _save(instance: Lender | LoanProduct, *, initial: str, guarded: tuple[str, ...]) -> None:
+    """Insert a new row at its initial status, or update every field but the guarded ones."""
+    if instance._state.adding:
+        if instance.status != initial:
+            raise StatusNotEditable(initial=type(instance).Status(initial).label)
+        instance.save()
+        return
+    skipped = {"id", "created_at", *guarded}
+    instance.save(
+        update_fields=[f.name for f in instance._meta.concrete_fields if f.name not in skipped]
+    )
+
+
 @transaction.atomic
 def save_product(*, product: LoanProduct) -> LoanProduct:
-    """Create or update a product and reprice its whole range.
+    """Create (as a draft) or update a product and reprice its whole range.
 
-    A published product whose new price breaks the platform's APR cap is refused.
+    A published product whose new price breaks the platform's APR cap is refused. Its status
+    is left as it is: ``transition_product`` changes it.
     """
+    if not product._state.adding:
+        product.refresh_from_db(fields=PRODUCT_GUARDED)
     aprs = term_aprs(product)
     product.apr_min, product.apr_max = min(aprs.values()), max(aprs.values())
     if product.status == LoanProduct.Status.PUBLISHED:
         _check_cap(product)
-    product.save()
+    _save(product, initial=LoanProduct.Status.DRAFT, guarded=PRODUCT_GUARDED)
     ProductTermApr.objects.filter(product=product).delete()
     ProductTermApr.objects.bulk_create(
         ProductTermApr(product=product, term_months=term, apr=apr) for term, apr in aprs.items()
@@ -75,20 +107,19 @@ def save_product(*, product: LoanProduct) -> LoanProduct:
 
 
 @transaction.atomic
-def import_products(*, products: list[LoanProduct], publish: bool) -> list[LoanProduct]:
-    """Create many new products at once, each priced; with ``publish``, those under the cap
-    are published and the rest are left pending review."""
+def import_products(
+    *, products: list[LoanProduct], publish: bool, actor: str = StatusEvent.Actor.PLATFORM
+) -> list[LoanProduct]:
+    """Create many new products at once, each priced; with ``publish``, each goes through
+    review: those under the cap are published and the rest are left pending review (every
+    step is an event, as one by one)."""
+    P = LoanProduct.Status
     rows = []
-    now = timezone.now()
     for product in products:
+        if product.status != P.DRAFT:
+            raise StatusNotEditable(initial=P.DRAFT.label)
         aprs = term_aprs(product)
         product.apr_min, product.apr_max = min(aprs.values()), max(aprs.values())
-        if publish:
-            publishable = product.apr_max <= settings.PLATFORM_MAX_APR
-            product.status = (
-                LoanProduct.Status.PUBLISHED if publishable else LoanProduct.Status.PENDING_REVIEW
-            )
-            product.published_at = now if publishable else None
         rows.append(aprs)
     LoanProduct.objects.bulk_create(products)
     ProductTermApr.objects.bulk_create(
@@ -96,39 +127,115 @@ def import_products(*, products: list[LoanProduct], publish: bool) -> list[LoanP
         for product, aprs in zip(products, rows, strict=True)
         for term, apr in aprs.items()
     )
+    if publish:
+        now = timezone.now()
+        events = []
+        for product in products:
+            steps = [P.PENDING_REVIEW]
+            if product.apr_max <= settings.PLATFORM_MAX_APR:
+                steps.append(P.PUBLISHED)
+                product.published_at = now
+            for to in steps:
+                states.check_product_transition(product.status, to, reason="")
+                events.append(_event(ProductEvent, product, to=to, actor=actor, at=now))
+                product.status = to
+        ProductEvent.objects.bulk_create(events)
+        for status in (P.PENDING_REVIEW, P.PUBLISHED):
+            LoanProduct.objects.filter(
+                pk__in=[p.pk for p in products if p.status == status]
+            ).update(
+                status=status, published_at=now if status == P.PUBLISHED else None, updated_at=now
+            )
     invalidate_catalogue()
     return products
 
 
+def _event(
+    model: type[StatusEvent],
+    instance: Lender | LoanProduct,
+    *,
+    to: str,
+    actor: str,
+    user: AbstractBaseUser | None = None,
+    reason: str = "",
+    at: datetime.datetime | None = None,
+) -> StatusEvent:
+    """An unsaved event of ``instance`` leaving its current status for ``to``."""
+    subject = "lender" if model is LenderEvent else "product"
+    return model(
+        **{subject: instance},
+        actor=actor,
+        user=user,
+        from_status=instance.status,
+        to_status=to,
+        reason=reason,
+        occurred_at=at or timezone.now(),
+    )
+
+
 @transaction.atomic
-def publish_product(*, product: LoanProduct) -> LoanProduct:
-    """Show a product to borrowers, unless its APR anywhere in its range is above the cap."""
+def transition_product(
+    *,
+    product: LoanProduct,
+    to: str,
+    actor: str,
+    user: AbstractBaseUser | None = None,
+    reason: str = "",
+) -> LoanProduct:
+    """The one place a product's status changes: checked against ``states``, recorded as a
+    ``ProductEvent``. Publishing checks the APR cap across the whole range; a product of an
+    offboarded lender is never reviewed or published again. Catalogue pages change after
+    commit."""
+    reason = reason.strip()
     product = LoanProduct.objects.select_for_update().get(pk=product.pk)
-    if product.status == LoanProduct.Status.PUBLISHED:
-        return product
-    _check_cap(product)
-    product.status = LoanProduct.Status.PUBLISHED
-    product.published_at = timezone.now()
-    product.save(update_fields=["status", "published_at", "updated_at"])
+    states.check_product_transition(product.status, to, reason=reason)
+    if to in {LoanProduct.Status.PENDING_REVIEW, LoanProduct.Status.PUBLISHED}:
+        lender_status = Lender.objects.values_list("status", flat=True).get(pk=product.lender_id)
+        if lender_status == Lender.Status.OFFBOARDED:
+            raise LenderOffboarded(product_name=product.name)
+    changed = ["status", "updated_at"]
+    if to == LoanProduct.Status.PUBLISHED:
+        _check_cap(product)
+        product.published_at = timezone.now()
+        changed.append("published_at")
+    _event(ProductEvent, product, to=to, actor=actor, user=user, reason=reason).save()
+    product.status = to
+    product.save(update_fields=changed)
     invalidate_catalogue()
     return product
 
 
+def _already(product: LoanProduct, status: str) -> bool:
+    """Whether the product is (locked, and read afresh) already at ``status``."""
+    locked = LoanProduct.objects.select_for_update().get(pk=product.pk)
+    product.status = locked.status
+    return locked.status == status
+
+
 @transaction.atomic
-def pause_product(*, product: LoanProduct) -> LoanProduct:
-    """Take a published product off the site; it can be published again later."""
-    product = LoanProduct.objects.select_for_update().get(pk=product.pk)
-    if product.status == LoanProduct.Status.PAUSED:
+def publish_product(
+    *, product: LoanProduct, actor: str, user: AbstractBaseUser | None = None
+) -> LoanProduct:
+    """Show a reviewed (or paused) product to borrowers, unless its APR anywhere in its range
+    is above the cap. Publishing a published product changes nothing."""
+    if _already(product, LoanProduct.Status.PUBLISHED):
         return product
-    if product.status != LoanProduct.Status.PUBLISHED:
-        raise InvalidProductStatus(
-            _("Only a published product can be paused; %(product)s is %(status)s.")
-            % {"product": product.name, "status": product.get_status_display()}
-        )
-    product.status = LoanProduct.Status.PAUSED
-    product.save(update_fields=["status", "updated_at"])
-    invalidate_catalogue()
-    return product
+    return transition_product(
+        product=product, to=LoanProduct.Status.PUBLISHED, actor=actor, user=user
+    )
+
+
+@transaction.atomic
+def pause_product(
+    *, product: LoanProduct, actor: str, user: AbstractBaseUser | None = None, reason: str = ""
+) -> LoanProduct:
+    """Take a published product off the site; it can be published again later. Pausing a
+    paused product changes nothing."""
+    if _already(product, LoanProduct.Status.PAUSED):
+        return product
+    return transition_product(
+        product=product, to=LoanProduct.Status.PAUSED, actor=actor, user=user, reason=reason
+    )
 
 
 @transaction.atomic
@@ -166,7 +273,44 @@ def verification_secrets(lender: Lender) -> list[str]:
 
 @transaction.atomic
 def save_lender(*, lender: Lender) -> Lender:
-    """Create or update a lender (its status decides whether its products are shown)."""
-    lender.save()
+    """Create (as applied) or update a lender, whose API address must be https:// (see
+    ``validators``). Its status and secrets are left as they are: ``transition_lender`` and
+    ``rotate_webhook_secret`` change them."""
+    check_api_base_url(lender.api_base_url)
+    if not lender._state.adding:
+        lender.refresh_from_db(fields=LENDER_GUARDED)
+    _save(lender, initial=Lender.Status.APPLIED, guarded=LENDER_GUARDED)
+    invalidate_catalogue()
+    return lender
+
+
+@transaction.atomic
+def transition_lender(
+    *,
+    lender: Lender,
+    to: str,
+    actor: str,
+    user: AbstractBaseUser | None = None,
+    reason: str = "",
+) -> Lender:
+    """The one place a lender's status changes: checked against ``states``, recorded as a
+    ``LenderEvent``. Offboarding pauses its published products, each with its own event.
+    Catalogue pages change after commit."""
+    reason = reason.strip()
+    lender = Lender.objects.select_for_update().get(pk=lender.pk)
+    states.check_lender_transition(lender.status, to, reason=reason)
+    _event(LenderEvent, lender, to=to, actor=actor, user=user, reason=reason).save()
+    lender.status = to
+    lender.save(update_fields=["status", "updated_at"])
+    if to == Lender.Status.OFFBOARDED:
+        because = _("Its lender was offboarded: %(reason)s") % {"reason": reason}
+        for product in lender.products.filter(status=LoanProduct.Status.PUBLISHED):
+            transition_product(
+                product=product,
+                to=LoanProduct.Status.PAUSED,
+                actor=actor,
+                user=user,
+                reason=because,
+            )
     invalidate_catalogue()
     return lender

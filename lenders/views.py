@@ -1,19 +1,26 @@
 """Borrower-facing pages of the catalogue. Everything here is public and read-only.
 
-Each page depends only on its query string, the language and the catalogue's version, so
-it is rendered once and cached (``pagecache``); the calculator and filters answer htmx
-requests with just the part that changes.
+Each page depends only on its validated parameters, the language and the catalogue's version,
+so it is rendered once and cached (``pagecache``); the calculator and filters answer htmx
+requests with just the part that changes. Invalid input is answered, and not cached.
 """
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from . import quotes, selectors
-from .forms import CalculatorForm, CatalogueFilterForm, QuickRequestForm
+from .forms import (
+    CalculatorForm,
+    CalculatorQuery,
+    CatalogueFilterForm,
+    QuickRequestForm,
+    canonical,
+    page_number,
+)
 from .models import LoanProduct
 from .pagecache import cached_payload, page_response, render_page
 
@@ -36,20 +43,31 @@ def home(request: HttpRequest) -> HttpResponse:
             "categories": categories,
             "cheapest": [(p, quotes.representative_quote(p, start=today)) for p in cheapest],
         }
-        return {"page": render_page(request, "lenders/home.html", context)}
+        return {"page": render_page(request, "lenders/home.html", context, params={})}
 
-    return page_response(request, cached_payload(request, "home", build)["page"])
+    return page_response(request, cached_payload(request, "home", {}, build))
 
 
 @require_GET
 @vary_on_headers("HX-Request")
 def catalogue(request: HttpRequest) -> HttpResponse:
-    def build() -> dict:
-        form = CatalogueFilterForm(request.GET)
+    form = CatalogueFilterForm(request.GET)
+    number = page_number(request.GET.get("page"))
+    params = None
+    if form.is_valid() and number is not None:
+        form = CatalogueFilterForm(canonical(form.cleaned_data))  # shown as normalised
         form.is_valid()
+        params = {**form.data, **({"page": str(number)} if number > 1 else {})}
+    # Pagination links carry the filters the form reads, never anything else asked.
+    query = QueryDict(mutable=True)
+    for name in form.fields:
+        if form.data.get(name):
+            query[name] = form.data[name]
+
+    def build() -> dict:
         filters = form.filters()
         paginator = Paginator(selectors.catalogue_products(filters=filters), PAGE_SIZE)
-        page = paginator.get_page(request.GET.get("page"))
+        page = paginator.get_page(number)
         today = timezone.localdate()
         rows = []
         for product in page:
@@ -65,18 +83,17 @@ def catalogue(request: HttpRequest) -> HttpResponse:
                     "request": request_quote,
                 }
             )
-        query = request.GET.copy()
-        query.pop("page", None)
         context = {"form": form, "page": page, "rows": rows, "query": query.urlencode()}
         return {
-            "page": render_page(request, "lenders/catalogue.html", context),
+            "page": render_page(request, "lenders/catalogue.html", context, params=params),
             "results": render_to_string("lenders/_results.html", context),
+            "cache": page.number == number,  # not a page past the last
         }
 
-    payload = cached_payload(request, "catalogue", build)
+    payload = cached_payload(request, "catalogue", params, build)
     if request.htmx:
         return HttpResponse(payload["results"])
-    return page_response(request, payload["page"])
+    return page_response(request, payload)
 
 
 def _product_or_404(lender_slug: str, product_slug: str) -> LoanProduct:
@@ -86,46 +103,60 @@ def _product_or_404(lender_slug: str, product_slug: str) -> LoanProduct:
         raise Http404 from None
 
 
+def _calculator_params(request: HttpRequest) -> dict[str, str] | None:
+    """A calculator request's amount, term and start, normalised; ``None`` when invalid for
+    any product (a product's own range is checked once it is read)."""
+    query = CalculatorQuery(request.GET)
+    return canonical(query.cleaned_data) if query.is_valid() else None
+
+
 @require_GET
 @vary_on_headers("HX-Request")
 def product_detail(request: HttpRequest, lender_slug: str, product_slug: str) -> HttpResponse:
+    asked = "amount" in request.GET or "term" in request.GET
+    params = _calculator_params(request) if asked else {}
+
     def build() -> dict:
         product = _product_or_404(lender_slug, product_slug)
         amount, term = quotes.representative_request(product)
         today = timezone.localdate()
-        if "amount" in request.GET or "term" in request.GET:
-            form = CalculatorForm(request.GET, product=product)
+        if asked:
+            form = CalculatorForm(request.GET if params is None else params, product=product)
         else:
             form = CalculatorForm(initial={"amount": amount, "term": term}, product=product)
         start = today
-        if form.is_bound and form.is_valid():
+        valid = not form.is_bound or form.is_valid()
+        if form.is_bound and valid:
             amount, term = form.cleaned_data["amount"], form.cleaned_data["term"]
             start = form.cleaned_data["start"] or today
         schedule = quotes.quote(product, amount=amount, term_months=term, start=start)
         context = {"product": product, "lender": product.lender, "form": form, "schedule": schedule}
         return {
-            "page": render_page(request, "lenders/product.html", context),
+            "page": render_page(request, "lenders/product.html", context, params=params),
             "results": render_to_string("lenders/_schedule.html", context),
+            "cache": valid,
         }
 
-    payload = cached_payload(request, f"product:{lender_slug}:{product_slug}", build)
+    payload = cached_payload(request, f"product:{lender_slug}:{product_slug}", params, build)
     if request.htmx:
         return HttpResponse(payload["results"])
-    return page_response(request, payload["page"])
+    return page_response(request, payload)
 
 
 @require_GET
 def schedule_json(request: HttpRequest, lender_slug: str, product_slug: str) -> JsonResponse:
     """DESIGN.md's schedule.json; a bad parameter is 400 with which one and why."""
+    params = _calculator_params(request)
 
     def build() -> dict:
         product = _product_or_404(lender_slug, product_slug)
-        form = CalculatorForm(request.GET, product=product)
+        form = CalculatorForm(request.GET if params is None else params, product=product)
         if not form.is_valid():
             field, errors = next(iter(form.errors.items()))
             return {
                 "status": 400,
                 "body": {"error": f"{field}: {errors[0]}", "parameter": field},
+                "cache": False,
             }
         schedule = quotes.quote(
             product,
@@ -135,7 +166,7 @@ def schedule_json(request: HttpRequest, lender_slug: str, product_slug: str) -> 
         )
         return {"status": 200, "body": schedule.as_dict()}
 
-    payload = cached_payload(request, f"schedule:{lender_slug}:{product_slug}", build)
+    payload = cached_payload(request, f"schedule:{lender_slug}:{product_slug}", params, build)
     return JsonResponse(
         payload["body"], status=payload["status"], json_dumps_params={"ensure_ascii": False}
     )

@@ -3,10 +3,23 @@ from decimal import Decimal
 import factory
 
 from lenders import services
-from lenders.models import Lender, LoanProduct
+from lenders.models import Lender, LoanProduct, StatusEvent
+
+PLATFORM = StatusEvent.Actor.PLATFORM
+L = Lender.Status
+# How a new lender reaches each status, one transition at a time.
+LENDER_PATHS = {
+    L.APPLIED: [],
+    L.UNDER_REVIEW: [L.UNDER_REVIEW],
+    L.ACTIVE: [L.UNDER_REVIEW, L.ACTIVE],
+    L.SUSPENDED: [L.UNDER_REVIEW, L.ACTIVE, L.SUSPENDED],
+    L.OFFBOARDED: [L.OFFBOARDED],
+}
 
 
 class LenderFactory(factory.django.DjangoModelFactory):
+    """A lender, ``active`` by default, brought to its ``status`` through the services."""
+
     class Meta:
         model = Lender
         skip_postgeneration_save = True
@@ -16,11 +29,30 @@ class LenderFactory(factory.django.DjangoModelFactory):
     kind = Lender.Kind.BANK
     licence_number = factory.Sequence(lambda n: f"B{n:06d}")
     licence_authority = "NFRA Test Office"
-    status = Lender.Status.ACTIVE
+    status = L.ACTIVE
+
+    @classmethod
+    def _create(cls, model_class, *args, status, **kwargs):
+        lender = services.save_lender(lender=model_class(*args, **kwargs))
+        for to in LENDER_PATHS[status]:
+            lender = services.transition_lender(
+                lender=lender, to=to, actor=PLATFORM, reason="Set up by a test factory."
+            )
+        return lender
+
+
+P = LoanProduct.Status
+PRODUCT_PATHS = {
+    P.DRAFT: [],
+    P.PENDING_REVIEW: [P.PENDING_REVIEW],
+    P.PUBLISHED: [P.PENDING_REVIEW, P.PUBLISHED],
+    P.PAUSED: [P.PENDING_REVIEW, P.PUBLISHED, P.PAUSED],
+}
 
 
 class LoanProductFactory(factory.django.DjangoModelFactory):
-    """A priced product; ``published=True`` (the default) publishes it through the service."""
+    """A priced product, ``published`` by default, brought to its ``status`` through review
+    by the services."""
 
     class Meta:
         model = LoanProduct
@@ -41,10 +73,11 @@ class LoanProductFactory(factory.django.DjangoModelFactory):
     monthly_fee_pct = Decimal("0")
     interest_free_periods = 0
     approval_minutes = 30
+    status = P.PUBLISHED
 
     @classmethod
-    def _create(cls, model_class, *args, published=True, **kwargs):
+    def _create(cls, model_class, *args, status, **kwargs):
         product = services.save_product(product=model_class(*args, **kwargs))
-        if published:
-            product = services.publish_product(product=product)
+        for to in PRODUCT_PATHS[status]:
+            product = services.transition_product(product=product, to=to, actor=PLATFORM)
         return product

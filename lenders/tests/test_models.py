@@ -30,14 +30,14 @@ pytestmark = pytest.mark.django_db
 )
 def test_the_database_refuses_a_product_that_breaks_an_invariant(field, value):
     """Constraints hold even for writes that skip forms and services."""
-    product = LoanProductFactory(published=False)
+    product = LoanProductFactory(status=LoanProduct.Status.DRAFT)
 
     with pytest.raises(IntegrityError), transaction.atomic():
         LoanProduct.objects.filter(pk=product.pk).update(**{field: value})
 
 
 def test_a_product_cannot_be_published_without_its_prices():
-    product = LoanProductFactory(published=False)
+    product = LoanProductFactory(status=LoanProduct.Status.DRAFT)
 
     with pytest.raises(IntegrityError), transaction.atomic():
         LoanProduct.objects.filter(pk=product.pk).update(status="published", apr_max=None)

@@ -41,9 +41,8 @@ def test_home_page_shows_the_quick_form_categories_and_disclosure(client, daily_
 
 def test_catalogue_lists_only_published_products_of_active_lenders(client):
     shown = LoanProductFactory(name="Shown")
-    LoanProductFactory(name="Draft", published=False)
-    paused = LoanProductFactory(name="Paused")
-    services.pause_product(product=paused)
+    LoanProductFactory(name="Draft", status=LoanProduct.Status.DRAFT)
+    LoanProductFactory(name="Paused", status=LoanProduct.Status.PAUSED)
     suspended = LoanProductFactory(name="Suspended", lender__status=Lender.Status.SUSPENDED)
 
     response = client.get(CATALOGUE)
@@ -230,10 +229,9 @@ def test_product_page_query_count_is_flat(client, django_assert_max_num_queries,
 
 
 def test_unpublished_and_suspended_and_unknown_products_are_404(client):
-    draft = LoanProductFactory(published=False)
+    draft = LoanProductFactory(status=LoanProduct.Status.DRAFT)
     suspended = LoanProductFactory(lender__status=Lender.Status.SUSPENDED)
-    paused = LoanProductFactory()
-    services.pause_product(product=paused)
+    paused = LoanProductFactory(status=LoanProduct.Status.PAUSED)
 
     for url in (
         draft.get_absolute_url(),

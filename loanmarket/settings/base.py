@@ -97,10 +97,29 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# A cache every local process shares: the database cache by default, Redis in production.
-CACHES = {"default": env.cache("CACHE_URL", default="dbcache://django_cache")}
-if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    CACHES["default"]["BACKEND"] = "loanmarket.cache.RedisCache"
+# Caches every local process shares (database tables by default, Redis in production), kept
+# apart so that traffic anyone can send never evicts what must stay:
+# - "default": allauth's rate-limit counters (allauth always uses this alias), the catalogue
+#   version and the worker heartbeat. Nothing an anonymous page view sends adds to it. In
+#   production, a Redis that never evicts (maxmemory-policy noeviction).
+# - "pages": rendered public pages (lenders/pagecache.py); a flood only evicts other pages.
+# - "sessions": copies of sessions (SESSION_ENGINE is cached_db, which reads the database on a
+#   miss), one per new visitor. None by default: sessions are then read from the database.
+CACHES = {
+    "default": env.cache("CACHE_URL", default="dbcache://django_cache"),
+    "pages": {
+        "KEY_PREFIX": "pages",
+        **env.cache("PAGE_CACHE_URL", default="dbcache://django_page_cache"),
+    },
+    "sessions": {
+        "KEY_PREFIX": "sessions",
+        **env.cache("SESSION_CACHE_URL", default="dummycache://"),
+    },
+}
+for _cache in CACHES.values():
+    if _cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        _cache["BACKEND"] = "loanmarket.cache.RedisCache"
+SESSION_CACHE_ALIAS = "sessions"
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -235,6 +254,9 @@ CELERY_BEAT_SCHEDULE = {
 
 # Where the demo's sandbox lender listens (manage.py sandbox_lender; make run starts it).
 SANDBOX_LENDER_URL = env.str("SANDBOX_LENDER_URL", default="http://127.0.0.1:8100")
+# A lender's API address is https://; plain http:// to a loopback address (such as the sandbox
+# lender's) only where this is on: with DEBUG in local settings, and in tests. Never in production.
+ALLOW_HTTP_LENDER_URLS = False
 
 # The site's address, for links in emails.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")

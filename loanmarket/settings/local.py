@@ -9,6 +9,8 @@ from .base import *  # noqa: F403
 from .base import VAR_DIR, env
 
 DEBUG = env.bool("DEBUG", default=True)
+# The sandbox lender answers on loopback http:// (see base.py).
+ALLOW_HTTP_LENDER_URLS = DEBUG
 
 for _folder in ("broker", "broker-control", "media"):
     (VAR_DIR / _folder).mkdir(parents=True, exist_ok=True)

@@ -11,7 +11,13 @@ DATABASES = {
         "CONN_MAX_AGE": env.int("CONN_MAX_AGE", default=0),
     }
 }
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+CACHES = {
+    "default": env.cache("CACHE_URL", default="locmemcache://default"),
+    "pages": env.cache("PAGE_CACHE_URL", default="locmemcache://pages"),
+    "sessions": env.cache("SESSION_CACHE_URL", default="locmemcache://sessions"),
+}
+# Sandbox lenders in tests listen on loopback http:// (see base.py).
+ALLOW_HTTP_LENDER_URLS = True
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/15")
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # Fixed keys so that tests are reproducible (never used anywhere else).
