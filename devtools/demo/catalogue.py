@@ -3,6 +3,7 @@
 Also the generated products that benchmarks add on top of them.
 """
 
+import contextlib
 import random
 from decimal import Decimal
 
@@ -11,7 +12,7 @@ from django.db import transaction
 
 from lenders import services
 from lenders.exceptions import AprAboveCap
-from lenders.models import EligibilityRules, Lender, LoanProduct
+from lenders.models import EligibilityRules, Lender, LoanProduct, StatusEvent
 
 D = Decimal
 
@@ -113,6 +114,12 @@ EARLY_REPAYMENT = "Free after the third installment; before that, 1% of the prin
 # Demo lenders answer through the sandbox lender (``manage.py sandbox_lender``), except one
 # that takes applications in the partner portal's inbox.
 PORTAL_ONLY = "bamboo-exchange"
+PLATFORM = StatusEvent.Actor.PLATFORM
+# A demo lender is onboarded (reviewed, then activated) as staff would do it.
+ONBOARDING = {
+    Lender.Status.APPLIED: [Lender.Status.UNDER_REVIEW, Lender.Status.ACTIVE],
+    Lender.Status.UNDER_REVIEW: [Lender.Status.ACTIVE],
+}
 
 
 def _lender(kind: str, name: str, slug: str, licence: str, authority: str) -> Lender:
@@ -121,7 +128,7 @@ def _lender(kind: str, name: str, slug: str, licence: str, authority: str) -> Le
     fields = {
         "api_base_url": "" if slug == PORTAL_ONLY else f"{sandbox}/{slug}",
         "name": name, "kind": kind, "licence_number": licence, "licence_authority": authority,
-        "status": Lender.Status.ACTIVE, "website": f"https://{slug}.example.cn",
+        "website": f"https://{slug}.example.cn",
         "description": f"{name} is a fictional lender used in the LoanMarket demo.",
     }
     if not (lender and all(getattr(lender, k) == v for k, v in fields.items())):
@@ -129,6 +136,8 @@ def _lender(kind: str, name: str, slug: str, licence: str, authority: str) -> Le
         for key, value in fields.items():
             setattr(lender, key, value)
         lender = services.save_lender(lender=lender)
+    for step in ONBOARDING.get(lender.status, []):
+        lender = services.transition_lender(lender=lender, to=step, actor=PLATFORM)
     if not lender.webhook_secret:
         services.rotate_webhook_secret(lender=lender)
     return lender
@@ -179,11 +188,11 @@ def load_demo() -> dict[str, int]:
         _rules(product, lenders[lender_slug])
         changed += was_changed
         if product.status == LoanProduct.Status.DRAFT:
-            try:
-                services.publish_product(product=product)
-            except AprAboveCap:
-                product.status = LoanProduct.Status.PENDING_REVIEW
-                product.save(update_fields=["status", "updated_at"])
+            product = services.transition_product(
+                product=product, to=LoanProduct.Status.PENDING_REVIEW, actor=PLATFORM
+            )
+            with contextlib.suppress(AprAboveCap):  # above the cap: it stays pending review
+                services.publish_product(product=product, actor=PLATFORM)
     return {"lenders": len(lenders), "products": len(PRODUCTS), "changed": changed}
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from applications import services
 from applications.models import Application
-from applications.tests.fixtures import submit
+from devtools.testing.fixtures import submit
 from lenders import services as lender_services
 from lenders import signing
 from lenders.tests.factories import LenderFactory, LoanProductFactory

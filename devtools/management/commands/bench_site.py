@@ -207,6 +207,7 @@ class Command(BaseCommand):
                 "DEBUG": "0",
                 "DATABASE_URL": database_url(settings_dict=connection.settings_dict),
                 "CACHE_URL": cache_url,
+                "PAGE_CACHE_URL": cache_url,
                 "CELERY_BROKER_URL": BROKER_URL,
                 "ALLOWED_HOSTS": "127.0.0.1",
                 "SECURE_SSL_REDIRECT": "0",
