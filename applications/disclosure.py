@@ -109,7 +109,10 @@ def changes(shown: dict | None, current: Disclosure) -> list[str]:
         found.append(_("The lender's or the loan's details have changed."))
     if (shown["amount"], shown["term_months"]) != (now["amount"], now["term_months"]):
         found.append(
-            _("You reviewed %(old)s over %(old_term)s months; this is %(new)s over %(new_term)s.")
+            _(
+                "You reviewed %(old)s over %(old_term)s months; "
+                "this is %(new)s over %(new_term)s months."
+            )
             % {
                 "old": _money(shown["amount"]),
                 "old_term": shown["term_months"],
