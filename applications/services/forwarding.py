@@ -26,7 +26,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lenders import signing
+from lenders import signing, validators
+from lenders.exceptions import InsecureApiUrl
 from loanmarket.queue import enqueue_on_commit
 
 from ..models import Application, ApplicationEvent, Delivery, DeliveryAttempt
@@ -204,9 +205,8 @@ def deliver(*, delivery_id: int) -> None:
         )
         return
     started = timezone.now()
-    if not application.lender.webhook_secret:
-        # Unsigned, no lender would take it; an admin must issue a secret, then re-send.
-        reason = _("The lender has no signing secret: nothing can be sent until one is issued.")
+    reason = _cannot_send(application.lender)
+    if reason:
         with transaction.atomic():
             DeliveryAttempt.objects.create(
                 delivery=delivery, started_at=started, duration_ms=0, error=reason
@@ -230,6 +230,19 @@ def deliver(*, delivery_id: int) -> None:
             _retry_later(delivery, reason)
         else:
             _failed(delivery, reason)
+
+
+def _cannot_send(lender) -> str:
+    """Why nothing may go to this lender until staff act (empty: it may). Unsigned, no lender
+    would take it; over plain HTTP to another host (an address saved before the https rule),
+    personal data would travel in the clear."""
+    if not lender.webhook_secret:
+        return _("The lender has no signing secret: nothing can be sent until one is issued.")
+    try:
+        validators.check_api_base_url(lender.api_base_url)
+    except InsecureApiUrl:
+        return _("The lender's API address is not https://: nothing is sent until it is.")
+    return ""
 
 
 def _verdict(delivery: Delivery, outcome: _Outcome) -> tuple[bool, str]:

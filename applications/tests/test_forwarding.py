@@ -502,3 +502,26 @@ def test_a_lender_without_an_api_is_emailed_without_personal_data(
     assert str(application.pk) in message.body
     assert "13912345678" not in message.body
     assert "李娜" not in message.body
+
+
+def test_an_address_saved_before_the_https_rule_is_never_sent_to_in_production(
+    borrower, full_profile, sandbox_factory, settings, django_capture_on_commit_callbacks
+):
+    """Plain HTTP to a loopback address was allowed when it was saved; once the setting is off
+    (production), the personal data stays here and staff are told why."""
+    sandbox = sandbox_factory()
+    lender = LenderFactory(slug="plain-http")
+    lender.api_base_url = f"http://127.0.0.1:{sandbox.server_port}/plain-http"
+    lender.save()
+    sandbox.config.secrets["plain-http"] = lender_services.rotate_webhook_secret(lender=lender)
+    application = apply(borrower, lender)
+    settings.ALLOW_HTTP_LENDER_URLS = False
+
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        delivery = deliver_now(application)
+
+    application.refresh_from_db()
+    assert delivery.state == Delivery.State.FAILED
+    assert "not https://" in delivery.last_error
+    assert application.status == S.DELIVERY_FAILED
+    assert sandbox.state.stats()["posts"] == 0
