@@ -1,22 +1,12 @@
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from lenders.models import EligibilityRules, Lender, LoanProduct
 from lenders.tests.factories import LenderFactory, LoanProductFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff_client(client):
-    user = get_user_model().objects.create_superuser(
-        "staff@example.test", "staff@example.test", "pw"
-    )
-    client.force_login(user)
-    return client
 
 
 def product_form(lender: Lender, **overrides) -> dict:

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the query string or the form: too many fields is a plain 400.
+    "loanmarket.middleware.RequestLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -54,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "loanmarket.mfa.RequireMFAMiddleware",
     "applications.middleware.AcquisitionChannelMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -61,6 +64,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "loanmarket.urls"
+# Where the admin is served (loanmarket/urls.py); production sets a path of its own.
+ADMIN_URL = env.str("ADMIN_URL", default="admin/")
 WSGI_APPLICATION = "loanmarket.wsgi.application"
 
 TEMPLATES = [
@@ -161,7 +166,9 @@ TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default="")
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 BLIND_INDEX_KEYS = env.list("BLIND_INDEX_KEYS", default=[])
 
-# Accounts (django-allauth): email and password, verified email, optional TOTP.
+# Accounts (django-allauth): email and password, verified email, TOTP (required for the
+# roles loanmarket/mfa.py names, optional for borrowers). The admin signs in through
+# allauth too (loanmarket/urls.py), with these rate limits.
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
@@ -186,6 +193,9 @@ ACCOUNT_RATE_LIMITS = {
 MFA_ADAPTER = "applications.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "LoanMarket"
+# A code from a phone whose clock is a few seconds off still works; each code is accepted
+# once (allauth marks it used for the whole window).
+MFA_TOTP_TOLERANCE = 1
 
 # Celery: delivery state lives in the database; the broker only carries "look at row N".
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")

@@ -1,4 +1,5 @@
 import pytest
+from django.urls import reverse
 
 from loanmarket.celery import app as celery_app
 
@@ -17,6 +18,8 @@ def test_health_check_reports_database_and_broker(client):
 def test_health_check_is_503_when_the_broker_is_down(client, monkeypatch):
     """Nothing listens on port 9 of loopback: the broker is unreachable."""
     monkeypatch.setattr(celery_app.conf, "broker_url", "redis://127.0.0.1:9/0")
+    # Celery prefers the environment's CELERY_BROKER_URL (set when the suite runs) to its conf.
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:9/0")
 
     response = client.get("/healthz")
 
@@ -29,11 +32,13 @@ def test_health_check_is_503_when_the_broker_is_down(client, monkeypatch):
     }
 
 
-def test_robots_txt_keeps_crawlers_out_of_private_areas(client):
+def test_robots_txt_keeps_crawlers_out_of_private_areas_without_naming_the_admin(client):
     response = client.get("/robots.txt")
 
+    body = response.content.decode()
     assert response["Content-Type"].startswith("text/plain")
-    assert "Disallow: /admin/" in response.content.decode()
+    assert "Disallow: /applications/" in body
+    assert reverse("admin:index") not in body  # its path is a secret in production
 
 
 def test_favicon_ico_points_at_the_site_icon(client):
