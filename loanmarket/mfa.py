@@ -37,6 +37,7 @@ def has_totp(user) -> bool:
 
 
 def _open(view_func) -> bool:
+    view_func = getattr(view_func, "func", view_func)  # a functools.partial (ninja's docs)
     module = getattr(view_func, "__module__", "") or ""
     return any(module == prefix or module.startswith(prefix) for prefix in OPEN_VIEW_MODULES)
 

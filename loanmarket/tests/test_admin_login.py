@@ -2,21 +2,22 @@
 
 import sys
 import time
+from urllib.parse import urlencode
 
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value, hotp_value
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.urls import clear_url_caches, reverse
 
 from devtools.testing.accounts import STAFF_PASSWORD, totp_code
 from loanmarket.mfa import requires_mfa
 
 pytestmark = pytest.mark.django_db
-
-ADMIN_INDEX = "/admin/"
 
 
 @pytest.fixture
@@ -28,6 +29,10 @@ def staff_without_totp(db):
     return user
 
 
+def admin_index() -> str:
+    return reverse("admin:index")
+
+
 def signed_in(client) -> bool:
     return "_auth_user_id" in client.session
 
@@ -36,13 +41,13 @@ def admin_form_login(client, user, password):
     """What the attacker did: post the admin's own login form."""
     return client.post(
         reverse("admin:login"),
-        {"username": user.username, "password": password, "next": ADMIN_INDEX},
+        {"username": user.username, "password": password, "next": admin_index()},
     )
 
 
 def login_where_the_admin_sends_us(client, user, password):
     """Ask the admin for its login page and sign in wherever it leads."""
-    page = client.get(reverse("admin:login"), {"next": ADMIN_INDEX})
+    page = client.get(reverse("admin:login"), {"next": admin_index()})
     assert page.status_code == 302
     return client.post(
         page["Location"], {"login": user.email, "password": password}, HTTP_ACCEPT_LANGUAGE="en"
@@ -50,9 +55,11 @@ def login_where_the_admin_sends_us(client, user, password):
 
 
 def test_the_admin_login_page_sends_visitors_to_the_site_login(client):
-    response = client.get(ADMIN_INDEX, follow=True)
+    response = client.get(admin_index(), follow=True)
 
-    assert response.redirect_chain[-1][0] == "/accounts/login/?next=%2Fadmin%2F"
+    assert response.redirect_chain[-1][0] == "/accounts/login/?" + urlencode(
+        {"next": admin_index()}
+    )
     assert response.status_code == 200
 
 
@@ -68,7 +75,7 @@ def test_twelve_wrong_admin_passwords_then_the_right_one_are_refused(client, sta
 
     assert "Too many failed login attempts" in refused.content.decode()
     assert not signed_in(client)
-    assert client.get(ADMIN_INDEX).status_code == 302
+    assert client.get(admin_index()).status_code == 302
 
 
 def test_an_account_locked_at_the_site_login_cannot_sign_in_at_the_admin(
@@ -92,7 +99,7 @@ def test_a_staff_account_with_totp_needs_its_code_to_enter_the_admin(client, sta
     step = login_where_the_admin_sends_us(client, staff_user, STAFF_PASSWORD)
     assert step["Location"] == reverse("mfa_authenticate")
     assert not signed_in(client)
-    assert client.get(ADMIN_INDEX).status_code == 302
+    assert client.get(admin_index()).status_code == 302
 
     wrong = client.post(reverse("mfa_authenticate"), {"code": "000000"})
     assert not signed_in(client)
@@ -100,8 +107,8 @@ def test_a_staff_account_with_totp_needs_its_code_to_enter_the_admin(client, sta
     entered = client.post(reverse("mfa_authenticate"), {"code": totp_code(staff_user)})
 
     assert signed_in(client)
-    assert entered["Location"] == ADMIN_INDEX
-    assert client.get(ADMIN_INDEX).status_code == 200
+    assert entered["Location"] == admin_index()
+    assert client.get(admin_index()).status_code == 200
 
 
 def every_admin_page() -> list[str]:
@@ -130,9 +137,9 @@ def test_a_staff_account_without_totp_is_sent_to_set_it_up_from_every_admin_page
 def test_a_new_staff_member_sets_up_totp_and_then_the_admin_opens(client, staff_without_totp):
     landed = login_where_the_admin_sends_us(client, staff_without_totp, STAFF_PASSWORD)
     assert signed_in(client)
-    assert landed["Location"] == ADMIN_INDEX
+    assert landed["Location"] == admin_index()
 
-    held = client.get(ADMIN_INDEX, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    held = client.get(admin_index(), follow=True, HTTP_ACCEPT_LANGUAGE="en")
     assert held.redirect_chain[0][0] == reverse("mfa_activate_totp")
     assert "needs two-factor authentication" in held.content.decode()
     assert client.get("/static/css/site.css").status_code == 200
@@ -145,7 +152,7 @@ def test_a_new_staff_member_sets_up_totp_and_then_the_admin_opens(client, staff_
         reverse("mfa_activate_totp"), {"code": format_hotp_value(hotp_value(secret, counter))}
     )
 
-    assert client.get(ADMIN_INDEX).status_code == 200
+    assert client.get(admin_index()).status_code == 200
 
 
 def test_a_staff_member_without_totp_can_still_log_out(client, staff_without_totp):
@@ -162,12 +169,24 @@ def test_a_borrower_signs_in_without_a_second_factor_and_is_kept_out_of_the_admi
     assert signed_in(client)
     assert not requires_mfa(borrower)
     assert client.get(reverse("applications:profile")).status_code == 200
-    assert client.get(ADMIN_INDEX, follow=True).status_code == 403
+    assert client.get(admin_index(), follow=True).status_code == 403
 
 
 def test_staff_require_two_factor_and_borrowers_do_not(staff_user, borrower):
     assert requires_mfa(staff_user)
     assert not requires_mfa(borrower)
+
+
+def test_a_staff_member_cannot_switch_their_totp_off(client, staff_user):
+    login_where_the_admin_sends_us(client, staff_user, STAFF_PASSWORD)
+    client.post(reverse("mfa_authenticate"), {"code": totp_code(staff_user)})
+    cache.clear()  # the sign-in code is spent; the next one may be the same
+    client.post(reverse("mfa_reauthenticate"), {"code": totp_code(staff_user)})
+
+    refused = client.post(reverse("mfa_deactivate_totp"), HTTP_ACCEPT_LANGUAGE="en")
+
+    assert "You cannot deactivate two-factor authentication" in refused.content.decode()
+    assert Authenticator.objects.filter(user=staff_user, type=Authenticator.Type.TOTP).exists()
 
 
 @pytest.fixture

@@ -83,4 +83,3 @@ def test_the_partner_api_reads_its_own_body(client, debug):
 
     assert response.status_code == 401
     assert response.json()["code"] == "unauthenticated"
-
