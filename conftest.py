@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 from playwright.sync_api import sync_playwright
 
-pytest_plugins = ["devtools.testing.fixtures"]
+pytest_plugins = ["devtools.testing.fixtures", "devtools.testing.accounts"]
 
 
 @pytest.fixture(autouse=True)

@@ -2,9 +2,11 @@
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
 
 from loanmarket import crypto
 from loanmarket.http import client_ip
+from loanmarket.mfa import requires_mfa
 
 from . import services
 from .middleware import channel_of
@@ -31,3 +33,9 @@ class MFAAdapter(DefaultMFAAdapter):
 
     def decrypt(self, encrypted_text: str) -> str:
         return crypto.decrypt(encrypted_text)
+
+    def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
+        """A role that requires two-factor keeps its TOTP (loanmarket/mfa.py)."""
+        if authenticator.type == Authenticator.Type.TOTP and requires_mfa(authenticator.user):
+            return False
+        return super().can_delete_authenticator(authenticator)

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
@@ -10,13 +11,16 @@ from . import views
 
 admin.site.site_header = _("LoanMarket administration")
 admin.site.site_title = _("LoanMarket admin")
+# The admin signs in through allauth: its rate limits, its locks and the TOTP step. The
+# admin's own password form is never used; loanmarket/mfa.py makes staff set up TOTP.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("api/partner/v1/", partner_api.urls),
     path("", include("applications.urls")),

@@ -1,9 +1,15 @@
-"""Demo accounts: a staff member and a borrower whose profile is filled in (fictional)."""
+"""Demo accounts: a staff member (with TOTP) and a borrower whose profile is filled in
+(fictional)."""
 
 import datetime
+import time
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+from allauth.mfa.utils import decrypt
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
@@ -11,7 +17,11 @@ from applications import services
 from applications.selectors import profile_of
 
 DEMO_PASSWORD = "loanmarket-demo"  # noqa: S105 - documented demo login
+# The demo staff account's TOTP secret (base32), published in the README: add it to any
+# authenticator app, or print the current code with `manage.py demo_totp admin@demo.test`.
+DEMO_TOTP_SECRET = "LOANMARKETDEMOSTAFFTOTPSECRETABC"  # noqa: S105 - documented demo secret
 ACCOUNTS = (("admin@demo.test", True), ("borrower@demo.test", False))
+DEMO_EMAILS = frozenset(email for email, _staff in ACCOUNTS)
 # A fictional person; the ID number is valid (GB 11643) but belongs to no one we know.
 BORROWER_PROFILE = {
     "full_name": "张伟",
@@ -45,7 +55,21 @@ def load_demo_accounts() -> None:
         EmailAddress.objects.get_or_create(
             user=user, email=email, defaults={"verified": True, "primary": True}
         )
+        if staff and not totp_of(user):
+            # Through allauth, so the secret is encrypted by our MFA adapter.
+            TOTP.activate(user, DEMO_TOTP_SECRET)
         if not staff:
             profile = profile_of(user)
             if profile is None or not profile.national_id:
                 services.update_profile(user=user, fields=BORROWER_PROFILE)
+
+
+def totp_of(user) -> Authenticator | None:
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+
+
+def current_totp_code(authenticator: Authenticator) -> str:
+    """The code this authenticator's app shows now (allauth's own TOTP arithmetic)."""
+    secret = decrypt(authenticator.data["secret"])
+    counter = int(time.time()) // mfa_settings.TOTP_PERIOD
+    return format_hotp_value(hotp_value(secret, counter))

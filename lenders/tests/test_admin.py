@@ -2,7 +2,6 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.admin.models import LogEntry
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.urls import reverse
 
@@ -11,15 +10,6 @@ from lenders.models import EligibilityRules, Lender, LoanProduct
 from lenders.tests.factories import LenderFactory, LoanProductFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff_client(client):
-    user = get_user_model().objects.create_superuser(
-        "staff@example.test", "staff@example.test", "pw"
-    )
-    client.force_login(user)
-    return client
 
 
 def inline_management(prefix: str) -> dict:

@@ -50,6 +50,8 @@ MIDDLEWARE = [
     # Outermost after static files, so that it marks every answer of a page, redirects,
     # 403s and allauth's 429s included: no-store, private unless the page is public.
     "loanmarket.privacy.PrivateByDefaultMiddleware",
+    # Before anything reads the query string or the form: too many fields is a plain 400.
+    "loanmarket.middleware.RequestLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -57,6 +59,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "loanmarket.mfa.RequireMFAMiddleware",
     "applications.middleware.AcquisitionChannelMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -64,6 +67,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "loanmarket.urls"
+# Where the admin is served (loanmarket/urls.py); production sets a path of its own.
+ADMIN_URL = env.str("ADMIN_URL", default="admin/")
 WSGI_APPLICATION = "loanmarket.wsgi.application"
 
 TEMPLATES = [
@@ -183,7 +188,9 @@ TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default="")
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 BLIND_INDEX_KEYS = env.list("BLIND_INDEX_KEYS", default=[])
 
-# Accounts (django-allauth): email and password, verified email, optional TOTP.
+# Accounts (django-allauth): email and password, verified email, TOTP (required for the
+# roles loanmarket/mfa.py names, optional for borrowers). The admin signs in through
+# allauth too (loanmarket/urls.py), with these rate limits.
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
@@ -211,6 +218,9 @@ ACCOUNT_RATE_LIMITS = {
 MFA_ADAPTER = "applications.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "LoanMarket"
+# A code from a phone whose clock is a few seconds off still works; each code is accepted
+# once (allauth marks it used for the whole window).
+MFA_TOTP_TOLERANCE = 1
 
 # Celery: delivery state lives in the database; the broker only carries "look at row N".
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")

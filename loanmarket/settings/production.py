@@ -1,5 +1,7 @@
 """Production: every secret from the environment, HTTPS only; passes ``check --deploy``."""
 
+import re
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -13,6 +15,29 @@ if not SECRET_KEY:
 if not (FIELD_ENCRYPTION_KEYS and BLIND_INDEX_KEYS):  # noqa: F405
     raise ImproperlyConfigured(
         "Set FIELD_ENCRYPTION_KEYS and BLIND_INDEX_KEYS: personal data is encrypted at rest."
+    )
+
+# The admin lives at a path of the operator's choosing, not at the /admin/ every scanner
+# tries first (it still signs in through allauth, with TOTP).
+ADMIN_URL = env.str("ADMIN_URL", default="").strip("/")
+if not re.fullmatch(r"[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*", ADMIN_URL) or ADMIN_URL == "admin":
+    raise ImproperlyConfigured(
+        "Set ADMIN_URL to a path of your own, e.g. manage-7f3a/ (letters, digits, - and _): "
+        "in production the admin is not served at /admin/."
+    )
+ADMIN_URL += "/"
+
+# Behind our proxy REMOTE_ADDR is the proxy's own address: rate limits and consent records
+# need the client's (loanmarket/http.py). Say how our proxies pass it on: how many of them
+# append to X-Forwarded-For, or the one header ours sets. TRUSTED_PROXY_COUNT=0 states
+# that clients connect directly.
+if not (
+    env.str("TRUSTED_PROXY_COUNT", default="") or env.str("TRUSTED_CLIENT_IP_HEADER", default="")
+):
+    raise ImproperlyConfigured(
+        "Set TRUSTED_PROXY_COUNT (how many proxies of ours append to X-Forwarded-For; 0 if "
+        "clients connect directly) or TRUSTED_CLIENT_IP_HEADER (e.g. X-Real-IP): otherwise "
+        "every client has the proxy's address, for rate limits and consent records alike."
     )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

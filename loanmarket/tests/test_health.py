@@ -1,4 +1,5 @@
 import pytest
+from django.urls import reverse
 
 from devtools.testing.workers import broker_unreachable
 
@@ -27,11 +28,13 @@ def test_health_check_is_503_when_the_broker_is_down(client):
     }
 
 
-def test_robots_txt_keeps_crawlers_out_of_private_areas(client):
+def test_robots_txt_keeps_crawlers_out_of_private_areas_without_naming_the_admin(client):
     response = client.get("/robots.txt")
 
+    body = response.content.decode()
     assert response["Content-Type"].startswith("text/plain")
-    assert "Disallow: /admin/" in response.content.decode()
+    assert "Disallow: /applications/" in body
+    assert reverse("admin:index") not in body  # its path is a secret in production
 
 
 def test_favicon_ico_points_at_the_site_icon(client):

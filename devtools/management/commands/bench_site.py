@@ -210,6 +210,8 @@ class Command(BaseCommand):
                 "PAGE_CACHE_URL": cache_url,
                 "CELERY_BROKER_URL": BROKER_URL,
                 "ALLOWED_HOSTS": "127.0.0.1",
+                "ADMIN_URL": "bench-admin/",
+                "TRUSTED_PROXY_COUNT": "0",  # wrk talks to gunicorn directly
                 "SECURE_SSL_REDIRECT": "0",
                 "SESSION_COOKIE_SECURE": "0",
                 "CSRF_COOKIE_SECURE": "0",

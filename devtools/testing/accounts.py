@@ -1,0 +1,35 @@
+"""Staff fixtures (registered in the root conftest): staff sign in with TOTP, so the
+fixture's superuser has an authenticator, as every real staff account must."""
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP
+from django.contrib.auth import get_user_model
+
+from devtools.demo.accounts import current_totp_code, totp_of
+
+STAFF_PASSWORD = "a-long-staff-passphrase"
+STAFF_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+@pytest.fixture
+def staff_user(db):
+    """A superuser with a TOTP authenticator (secret ``STAFF_TOTP_SECRET``)."""
+    user = get_user_model().objects.create_superuser(
+        "staff@example.test", "staff@example.test", STAFF_PASSWORD
+    )
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    TOTP.activate(user, STAFF_TOTP_SECRET)
+    return user
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    """A test client signed in as ``staff_user``, past both factors."""
+    client.force_login(staff_user)
+    return client
+
+
+def totp_code(user) -> str:
+    """The code ``user``'s authenticator app shows now."""
+    return current_totp_code(totp_of(user))

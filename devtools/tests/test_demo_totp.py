@@ -1,0 +1,71 @@
+"""The demo staff account signs in with TOTP; demo_totp prints its code in development."""
+
+import re
+from io import StringIO
+
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import decrypt
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from devtools.demo.accounts import DEMO_PASSWORD, DEMO_TOTP_SECRET, load_demo_accounts
+
+pytestmark = pytest.mark.django_db
+
+
+def demo_totp(email: str) -> str:
+    out = StringIO()
+    call_command("demo_totp", email, stdout=out)
+    return out.getvalue().strip()
+
+
+def test_the_demo_staff_account_has_the_documented_totp_secret_encrypted_at_rest():
+    load_demo_accounts()
+
+    authenticator = Authenticator.objects.get(
+        user__email="admin@demo.test", type=Authenticator.Type.TOTP
+    )
+    assert DEMO_TOTP_SECRET not in str(authenticator.data)
+    assert decrypt(authenticator.data["secret"]) == DEMO_TOTP_SECRET
+    assert not Authenticator.objects.filter(user__email="borrower@demo.test").exists()
+
+
+def test_loading_the_demo_accounts_twice_keeps_one_authenticator():
+    load_demo_accounts()
+    load_demo_accounts()
+
+    assert Authenticator.objects.filter(user__email="admin@demo.test").count() == 1
+
+
+def test_demo_totp_prints_a_code_that_takes_the_demo_staff_into_the_admin(client, settings):
+    settings.DEBUG = True
+    load_demo_accounts()
+    client.post(
+        reverse("account_login") + "?next=" + reverse("admin:index"),
+        {"login": "admin@demo.test", "password": DEMO_PASSWORD},
+    )
+
+    code = demo_totp("admin@demo.test")
+    entered = client.post(reverse("mfa_authenticate"), {"code": code})
+
+    assert re.fullmatch(r"\d{6}", code)
+    assert entered["Location"] == reverse("admin:index")
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_demo_totp_refuses_to_run_with_debug_off(settings):
+    settings.DEBUG = False
+    load_demo_accounts()
+
+    with pytest.raises(CommandError, match="DEBUG"):
+        demo_totp("admin@demo.test")
+
+
+@pytest.mark.parametrize("email", ["someone@example.test", "borrower@demo.test"])
+def test_demo_totp_prints_codes_only_for_demo_accounts_with_an_authenticator(settings, email):
+    settings.DEBUG = True
+    load_demo_accounts()
+
+    with pytest.raises(CommandError, match=email):
+        demo_totp(email)

@@ -1,0 +1,52 @@
+"""Requests over Django's size limits answer a plain 400 before anything else reads them."""
+
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+OVER_LIMIT = (TooManyFieldsSent, TooManyFilesSent, RequestDataTooBig)
+API_PREFIX = "/api/"
+
+
+def _bad_request(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """400, in the caller's language: JSON ``{"code", "error"}`` under /api/, else text."""
+    code = "request_too_big" if isinstance(exc, RequestDataTooBig) else "too_many_fields"
+    with translation.override(translation.get_language_from_request(request)):
+        if code == "request_too_big":
+            message = _("This request is larger than the site accepts.")
+        else:
+            message = _("This request has more fields than the site accepts.")
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"code": code, "error": message}, status=400)
+    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+
+
+class RequestLimitsMiddleware:
+    """Parses the query string once, up front, and a form body just before CSRF does.
+
+    Over ``DATA_UPLOAD_MAX_NUMBER_FIELDS`` (or the size or file-count limits) Django raises
+    when ``request.GET`` or ``request.POST`` is first read, wherever that is; with DEBUG on
+    its error page reads them again and the 400 becomes a 500. Here the first read is ours
+    and the answer is a 400 on every setting. Views exempt from CSRF (the partner API) read
+    their own body, so theirs is left unparsed.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            request.GET  # noqa: B018 - parsed (and cached) here, first
+        except OVER_LIMIT as exc:
+            return _bad_request(request, exc)
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        if request.method != "POST" or getattr(view_func, "csrf_exempt", False):
+            return None
+        try:
+            request.POST  # noqa: B018 - parsed (and cached) here, before CSRF reads it
+        except OVER_LIMIT as exc:
+            return _bad_request(request, exc)
+        return None
