@@ -1,4 +1,5 @@
 import pytest
+from django.http import QueryDict
 
 from applications.models import BorrowerProfile
 from devtools.testing.fixtures import VALID_ID
@@ -165,6 +166,34 @@ def test_an_offsite_next_is_ignored(borrower_client, full_profile):
     )
 
     assert response["Location"] == "/applications/profile/"
+
+
+@pytest.mark.parametrize("target", ["0", "match", "javascript:alert(1)", "//evil.example/"])
+def test_a_return_address_that_is_not_a_path_here_is_ignored_not_a_500(
+    borrower_client, full_profile, target
+):
+    """Found by the property test: ``next=0`` made ``redirect`` try to reverse a URL name."""
+    response = borrower_client.post(
+        "/applications/profile/work/",
+        {"city": "beijing", "occupation": "salaried", "next": target},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/applications/profile/"
+
+
+def test_a_return_address_keeps_every_parameter_between_steps(borrower_client, borrower):
+    """The next step is reached with the whole return address, ``&`` and all, encoded."""
+    target = "/applications/apply/jade/daily/?amount=5000&term=12&purpose=consumption"
+
+    response = borrower_client.post(
+        "/applications/profile/work/",
+        {"city": "beijing", "occupation": "salaried", "next": target},
+    )
+
+    location = response["Location"]
+    assert location.startswith("/applications/profile/")
+    assert QueryDict(location.partition("?")[2])["next"] == target
 
 
 def test_an_unknown_step_is_404(borrower_client):

@@ -2,11 +2,12 @@
 profile through ``request.user``, never by an id in the URL."""
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -64,10 +65,10 @@ def own_profile(request: HttpRequest, *, for_matching: bool = False) -> Borrower
 
 
 def _safe_next(request: HttpRequest) -> str:
+    """A return address on this site (a path), or nothing."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return ""
+    allowed = url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
+    return target if allowed and target.startswith("/") else ""
 
 
 def _save(request: HttpRequest, step: Step, fields: dict) -> BorrowerProfile:
@@ -139,8 +140,8 @@ def profile_step(request: HttpRequest, step: str) -> HttpResponse:
             target = _safe_next(request)
             if remaining:
                 url = reverse("applications:profile_step", args=[remaining[0].slug])
-                return redirect(f"{url}?next={target}" if target else url)
-            return redirect(target or "applications:profile")
+                return redirect(f"{url}?{urlencode({'next': target})}" if target else url)
+            return HttpResponseRedirect(target or reverse("applications:profile"))
     position = steps.index(current) + 1
     masked = {
         "mobile": mask_mobile(borrower.mobile) if borrower.mobile else "",
