@@ -117,22 +117,22 @@ def test_a_number_another_account_holds_is_recorded_for_staff_and_the_borrower_t
 
 
 @pytest.mark.django_db
-def test_staff_review_conflicts_in_a_read_only_list(admin_client, full_profile):
+def test_staff_review_conflicts_in_a_read_only_list(staff_client, full_profile):
     prober = signed_up("prober@example.test")
     conflict = services.record_identity_conflict(
         user=prober, national_id=VALID_ID, client_ip="203.0.113.9"
     )
     base = "/admin/applications/identityconflict/"
 
-    listing = admin_client.get(base).content.decode()
+    listing = staff_client.get(base).content.decode()
 
     assert "prober@example.test" in listing
     assert full_profile.user.email in listing
     assert VALID_ID not in listing
-    assert admin_client.get(f"{base}add/").status_code == 403
-    assert admin_client.get(f"{base}{conflict.pk}/delete/").status_code == 403
+    assert staff_client.get(f"{base}add/").status_code == 403
+    assert staff_client.get(f"{base}{conflict.pk}/delete/").status_code == 403
     assert (
-        admin_client.post(f"{base}{conflict.pk}/change/", {"client_ip": "1.2.3.4"}).status_code
+        staff_client.post(f"{base}{conflict.pk}/change/", {"client_ip": "1.2.3.4"}).status_code
         == 403
     )
     conflict.refresh_from_db()

@@ -96,13 +96,13 @@ def test_the_identity_step_does_not_put_the_date_of_birth_back_beside_the_masked
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_staff_see_the_masked_id_with_an_age_band_not_the_date_of_birth(
-    admin_client, full_profile, language
+    staff_client, full_profile, language
 ):
     age = age_on(full_profile.date_of_birth, timezone.localdate())
     with translation.override(language):
         band = str(AGE_BANDS[band_of(age, AGE_BANDS)][1])
 
-    response = admin_client.get(
+    response = staff_client.get(
         f"/admin/applications/borrowerprofile/{full_profile.pk}/change/",
         HTTP_ACCEPT_LANGUAGE=language,
     )

@@ -200,6 +200,8 @@ def test_production_settings_never_allow_plain_http_even_with_debug_on():
         SECRET_KEY="a-long-random-production-secret-" + "x" * 40,
         FIELD_ENCRYPTION_KEYS="ZmRlZmF1bHQtdGVzdC1rZXktZm9yLWxvYW5tYXJrZXQ=",
         BLIND_INDEX_KEYS="v1:dGVzdC1ibGluZC1pbmRleC1rZXktZm9yLWxvYW5tYXJrZXQ=",
+        ADMIN_URL="manage-test/",
+        TRUSTED_PROXY_COUNT="0",
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "--no-imports", "-c", check],
