@@ -28,6 +28,7 @@ run: $(VENV)/.installed
 	@echo ""
 	@echo "  LoanMarket: http://127.0.0.1:$(PORT)/   (admin: http://127.0.0.1:$(PORT)/admin/)"
 	@echo "  Demo logins, password loanmarket-demo: admin@demo.test (staff), borrower@demo.test"
+	@echo "  Staff two-factor code: .venv/bin/python manage.py demo_totp admin@demo.test"
 	@echo "  Ctrl-C stops the web server, the Celery worker and Celery beat."
 	@echo ""
 	LOANMARKET_PORT=$(PORT) SITE_URL=http://127.0.0.1:$(PORT) $(BIN)/honcho start -f Procfile
