@@ -202,6 +202,8 @@ def test_production_settings_never_allow_plain_http_even_with_debug_on():
         BLIND_INDEX_KEYS="v1:dGVzdC1ibGluZC1pbmRleC1rZXktZm9yLWxvYW5tYXJrZXQ=",
         ADMIN_URL="manage-test/",
         TRUSTED_PROXY_COUNT="0",
+        CACHE_URL="redis://127.0.0.1:6379/3",
+        ADMINS="ops@loanmarket.example.cn",
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "--no-imports", "-c", check],

@@ -124,12 +124,20 @@ CACHES = {
 for _cache in CACHES.values():
     if _cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
         _cache["BACKEND"] = "loanmarket.cache.RedisCache"
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
+    # A table culls a third of itself past MAX_ENTRIES (300 by default): failed logins and
+    # password resets for made-up emails would push a real account's lock out. Counters
+    # expire within minutes, and expired rows are culled first.
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 1_000_000)
 SESSION_CACHE_ALIAS = "sessions"
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="LoanMarket <noreply@loanmarket.test>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Who is mailed when an application cannot be delivered (and Django's error mail):
+# comma-separated addresses.
+ADMINS = [(address, address) for address in env.list("ADMINS", default=[])]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

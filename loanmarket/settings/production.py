@@ -17,6 +17,22 @@ if not (FIELD_ENCRYPTION_KEYS and BLIND_INDEX_KEYS):  # noqa: F405
         "Set FIELD_ENCRYPTION_KEYS and BLIND_INDEX_KEYS: personal data is encrypted at rest."
     )
 
+# Demo data, benchmarks and test helpers are never installed here: no command of theirs can
+# run in production, whatever DEBUG says.
+INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "devtools"]  # noqa: F405
+
+# allauth's rate-limit counters must be shared by every process and never evicted by traffic.
+if not env.str("CACHE_URL", default=""):
+    raise ImproperlyConfigured(
+        "Set CACHE_URL to a shared cache (a Redis that never evicts): login rate limits and "
+        "lockouts live there."
+    )
+if not env.list("ADMINS", default=[]):
+    raise ImproperlyConfigured(
+        "Set ADMINS (comma-separated addresses): staff are mailed when an application cannot "
+        "be delivered to its lender."
+    )
+
 # The admin lives at a path of the operator's choosing, not at the /admin/ every scanner
 # tries first (it still signs in through allauth, with TOTP).
 ADMIN_URL = env.str("ADMIN_URL", default="").strip("/")
@@ -40,7 +56,10 @@ if not (
         "every client has the proxy's address, for rate limits and consent records alike."
     )
 
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The proxy's word that a request came over HTTPS is believed only when there is a proxy of
+# ours; with clients connecting directly anyone could send the header.
+if env.int("TRUSTED_PROXY_COUNT", default=0) or env.str("TRUSTED_CLIENT_IP_HEADER", default=""):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -32,6 +32,8 @@ PRODUCTION = {
     "BLIND_INDEX_KEYS": "v1:dGVzdC1ibGluZC1pbmRleC1rZXktZm9yLWxvYW5tYXJrZXQ=",
     "ADMIN_URL": "manage-7f3a/",
     "TRUSTED_PROXY_COUNT": "1",
+    "CACHE_URL": "redis://127.0.0.1:6379/3",
+    "ADMINS": "ops@loanmarket.example.cn",
 }
 
 
@@ -95,10 +97,43 @@ def test_production_takes_the_client_address_from_the_proxy_it_is_told_of(name, 
     assert result.stdout.split() == (["2", "-"] if value == "2" else ["0", "X-Real-IP"])
 
 
-def test_the_deployment_check_warns_when_the_proxy_is_trusted_for_https_but_not_for_the_address():
-    result = manage("check", "--deploy", **{**PRODUCTION, "TRUSTED_PROXY_COUNT": "0"})
+def test_with_clients_connecting_directly_a_forged_https_header_is_not_believed():
+    """X-Forwarded-Proto is a proxy's word; with no proxy of ours anyone could send it."""
+    settings_of = "from django.conf import settings as s; print(s.SECURE_PROXY_SSL_HEADER)"
 
-    assert "loanmarket.W001" in result.stderr + result.stdout
+    direct = manage(
+        "shell", "-v", "0", "-c", settings_of, **{**PRODUCTION, "TRUSTED_PROXY_COUNT": "0"}
+    )
+    proxied = manage("shell", "-v", "0", "-c", settings_of, **PRODUCTION)
+
+    assert direct.stdout.strip() == "None", direct.stderr
+    assert proxied.stdout.strip() == "('HTTP_X_FORWARDED_PROTO', 'https')", proxied.stderr
+
+
+def test_directly_connected_production_passes_the_deployment_check():
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", **{**PRODUCTION, "TRUSTED_PROXY_COUNT": "0"}
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "says"), [("CACHE_URL", "Set CACHE_URL"), ("ADMINS", "Set ADMINS")]
+)
+def test_production_refuses_to_start_without_a_shared_cache_or_someone_to_tell(name, says):
+    result = manage("check", **without(name))
+
+    assert result.returncode != 0
+    assert says in result.stderr
+
+
+def test_production_has_no_development_tools_even_with_debug_on():
+    """load_demo would create a superuser whose password and TOTP secret are published."""
+    result = manage("load_demo", **{**PRODUCTION, "DEBUG": "1"})
+
+    assert result.returncode != 0
+    assert "Unknown command: 'load_demo'" in result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():

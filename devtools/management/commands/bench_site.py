@@ -212,6 +212,7 @@ class Command(BaseCommand):
                 "ALLOWED_HOSTS": "127.0.0.1",
                 "ADMIN_URL": "bench-admin/",
                 "TRUSTED_PROXY_COUNT": "0",  # wrk talks to gunicorn directly
+                "ADMINS": "bench@loanmarket.test",
                 "SECURE_SSL_REDIRECT": "0",
                 "SESSION_COOKIE_SECURE": "0",
                 "CSRF_COOKIE_SECURE": "0",
