@@ -243,7 +243,7 @@ def withdraw_application(*, borrower, application: Application) -> Application:
         application=application, kind=Delivery.Kind.FORWARD, state=Delivery.State.PENDING
     ).filter(lease_expires_at__isnull=True, attempts=0)
     cancelled = not_sent.update(
-        state=Delivery.State.FAILED, last_error="withdrawn before it was sent"
+        state=Delivery.State.FAILED, last_error=_("Withdrawn before it was sent.")
     )
     transition(application=application, to=S.WITHDRAWN, actor=ApplicationEvent.Actor.BORROWER)
     sent_or_sending = application.deliveries.filter(kind=Delivery.Kind.FORWARD).exclude(

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from lenders import signing, validators
 from lenders.exceptions import InsecureApiUrl
+from loanmarket.crypto import UndecryptableValue
 from loanmarket.queue import enqueue_on_commit
 
 from ..models import Application, ApplicationEvent, Delivery, DeliveryAttempt
@@ -193,26 +194,34 @@ def deliver(*, delivery_id: int) -> None:
     """Send one delivery if it is due and no one else holds it."""
     if not _claim(delivery_id):
         return
-    delivery = (
-        Delivery.objects.select_related("application__lender", "application__product")
-        .only(*SENDING_FIELDS)
-        .get(pk=delivery_id)
-    )
+    try:
+        delivery = (
+            Delivery.objects.select_related("application__lender", "application__product")
+            .only(*SENDING_FIELDS)
+            .get(pk=delivery_id)
+        )
+    except UndecryptableValue:  # a key removed too soon: no retry can help until it is back
+        _fail_unsent(
+            Delivery.objects.only("kind", "application_id").get(pk=delivery_id),
+            _(
+                "The lender's secret or the application's data cannot be decrypted with the "
+                "current keys: nothing is sent until the old key is restored."
+            ),
+        )
+        return
     application = delivery.application
     if delivery.kind == Delivery.Kind.FORWARD and application.status != S.FORWARDING:
         Delivery.objects.filter(pk=delivery.pk).update(
-            state=Delivery.State.FAILED, lease_expires_at=None, last_error="no longer to be sent"
+            state=Delivery.State.FAILED,
+            lease_expires_at=None,
+            last_error=_("No longer to be sent: the application moved on."),
         )
         return
-    started = timezone.now()
     reason = _cannot_send(application.lender)
     if reason:
-        with transaction.atomic():
-            DeliveryAttempt.objects.create(
-                delivery=delivery, started_at=started, duration_ms=0, error=reason
-            )
-            _failed(delivery, reason)
+        _fail_unsent(delivery, reason)
         return
+    started = timezone.now()
     clock = time.monotonic()
     outcome = _post(delivery)
     with transaction.atomic():  # the attempt and its outcome, in one commit
@@ -230,6 +239,15 @@ def deliver(*, delivery_id: int) -> None:
             _retry_later(delivery, reason)
         else:
             _failed(delivery, reason)
+
+
+@transaction.atomic
+def _fail_unsent(delivery: Delivery, reason: str) -> None:
+    """Nothing was sent, and nothing will be until staff act: logged, failed, staff told."""
+    DeliveryAttempt.objects.create(
+        delivery=delivery, started_at=timezone.now(), duration_ms=0, error=reason
+    )
+    _failed(delivery, reason)
 
 
 def _cannot_send(lender) -> str:
@@ -307,7 +325,8 @@ def _failed(delivery: Delivery, reason: str) -> None:
         return
     application = (
         Application.objects.select_for_update()
-        .only("status", "lender")
+        .select_related("lender")
+        .only("status", "lender__name")  # never the lender's secrets: they may not decrypt
         .get(pk=delivery.application_id)
     )
     if application.status == S.FORWARDING:
@@ -317,10 +336,12 @@ def _failed(delivery: Delivery, reason: str) -> None:
             actor=ApplicationEvent.Actor.PLATFORM,
             detail=reason,
         )
+        lender_name = application.lender.name
         transaction.on_commit(
             lambda: mail_admins(
-                "Application could not be delivered",
-                f"Application {application.id} to {application.lender}: {reason}",
+                _("Application could not be delivered"),
+                _("Application %(id)s to %(lender)s: %(reason)s")
+                % {"id": application.id, "lender": lender_name, "reason": reason},
             ),
             robust=True,
         )

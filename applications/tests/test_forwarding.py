@@ -8,6 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from unittest import mock
 
 import pytest
+from cryptography.fernet import Fernet
 from django.utils import timezone, translation
 
 from applications import services
@@ -525,3 +526,37 @@ def test_an_address_saved_before_the_https_rule_is_never_sent_to_in_production(
     assert "not https://" in delivery.last_error
     assert application.status == S.DELIVERY_FAILED
     assert sandbox.state.stats()["posts"] == 0
+
+
+def test_a_secret_under_a_removed_key_fails_the_delivery_once_and_staff_are_told(
+    borrower,
+    full_profile,
+    sandbox_factory,
+    lender_at,
+    settings,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    """A key removed before rotation finished: the worker once raised on every lease
+    expiry, logging nothing and telling no one. Now it is one attempt, one failure, one mail;
+    once the key is back, staff re-send."""
+    settings.ADMINS = [("Operations", "ops@loanmarket.example")]
+    sandbox = sandbox_factory()
+    application = apply(borrower, lender_at(sandbox, "harbour"))
+    old_keys = settings.FIELD_ENCRYPTION_KEYS
+    settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        delivery = deliver_now(application)
+
+    assert delivery.state == Delivery.State.FAILED
+    assert "cannot be decrypted" in delivery.last_error
+    assert delivery.log.count() == 1
+    assert Application.objects.only("status").get(pk=application.pk).status == S.DELIVERY_FAILED
+    (mail,) = mailoutbox
+    assert "cannot be decrypted" in mail.body
+    assert sandbox.state.stats()["posts"] == 0
+
+    settings.FIELD_ENCRYPTION_KEYS = old_keys
+    services.resend(application=Application.objects.get(pk=application.pk))
+    assert deliver_now(application).state == Delivery.State.DELIVERED
