@@ -9,14 +9,18 @@ OVER_LIMIT = (TooManyFieldsSent, TooManyFilesSent, RequestDataTooBig)
 API_PREFIX = "/api/"
 
 
-def _bad_request(request: HttpRequest, exc: Exception) -> HttpResponse:
+def _code(exc: Exception) -> str:
+    return "request_too_big" if isinstance(exc, RequestDataTooBig) else "too_many_fields"
+
+
+def _bad_request(request: HttpRequest, code: str) -> HttpResponse:
     """400, in the caller's language: JSON ``{"code", "error"}`` under /api/, else text."""
-    code = "request_too_big" if isinstance(exc, RequestDataTooBig) else "too_many_fields"
     with translation.override(translation.get_language_from_request(request)):
-        if code == "request_too_big":
-            message = _("This request is larger than the site accepts.")
-        else:
-            message = _("This request has more fields than the site accepts.")
+        message = {
+            "request_too_big": _("This request is larger than the site accepts."),
+            "too_many_fields": _("This request has more fields than the site accepts."),
+            "bad_content_length": _("This request's Content-Length is not a number."),
+        }[code]
     if request.path.startswith(API_PREFIX):
         return JsonResponse({"code": code, "error": message}, status=400)
     return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
@@ -36,10 +40,14 @@ class RequestLimitsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # Django reads the body with int(CONTENT_LENGTH); anything but ASCII digits raises.
+        length = request.META.get("CONTENT_LENGTH") or "0"
+        if not (length.isascii() and length.isdigit()):
+            return _bad_request(request, "bad_content_length")
         try:
             request.GET  # noqa: B018 - parsed (and cached) here, first
         except OVER_LIMIT as exc:
-            return _bad_request(request, exc)
+            return _bad_request(request, _code(exc))
         return self.get_response(request)
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
@@ -48,5 +56,5 @@ class RequestLimitsMiddleware:
         try:
             request.POST  # noqa: B018 - parsed (and cached) here, before CSRF reads it
         except OVER_LIMIT as exc:
-            return _bad_request(request, exc)
+            return _bad_request(request, _code(exc))
         return None

@@ -83,3 +83,19 @@ def test_the_partner_api_reads_its_own_body(client, debug):
 
     assert response.status_code == 401
     assert response.json()["code"] == "unauthenticated"
+
+
+@pytest.mark.parametrize("length", ["1x", "abc", "1.5", "-1", "١٢"])
+@pytest.mark.parametrize("path", ["/accounts/login/", "/loans/", "/api/partner/v1/nowhere"])
+def test_a_content_length_that_is_not_a_number_is_a_400_not_a_500(client, debug, length, path):
+    """Django reads the body with int(CONTENT_LENGTH): the ValueError was a 500 (and, with
+    DEBUG on, seconds of tracebacks while the debug page read the body again)."""
+    response = client.post(
+        path, "login=a", content_type="application/x-www-form-urlencoded", CONTENT_LENGTH=length
+    )
+
+    assert response.status_code == 400
+    if path.startswith("/api/"):
+        assert response.json()["code"] == "bad_content_length"
+    else:
+        assert_plain_400(response)
