@@ -270,6 +270,16 @@ def record_lender_event(
     application = Application.objects.select_for_update().get(pk=application.pk)
     if not application.submitted_at - CLOCK_SLACK <= occurred_at <= timezone.now() + CLOCK_SLACK:
         raise EventTimeOutOfRange
+    if application.status == S.FORWARDING and status in states.LENDER_SETTABLE:
+        # The lender has it: its callback overtook our worker's commit of its receipt. Not a
+        # 409 (which would be remembered for this message id): the receipt is recorded first.
+        transition(
+            application=application,
+            to=S.FORWARDED,
+            actor=ApplicationEvent.Actor.PLATFORM,
+            detail=_("The lender reported on it before its receipt reached us."),
+            occurred_at=occurred_at,
+        )
     changes: dict = {"decision_reason": reason} if reason else {}
     if status == S.APPROVED:
         changes.update(

@@ -380,3 +380,22 @@ def test_the_same_id_from_another_lender_is_another_message(client, lender, appl
     response = post_event(client, lender, application.id, event(application), message_id="evt-1")
 
     assert response.status_code == 200
+
+
+def test_a_callback_that_overtakes_our_receipt_is_taken_not_refused(
+    client, lender, borrower, full_profile
+):
+    """A lender may call back before our worker has committed its answer (the application is
+    still ``forwarding``). That was a 409, remembered for the message id, so the lender's
+    retry got the same 409 for ever; now the receipt is recorded first."""
+    lender.api_base_url = "https://lender.example/api"
+    lender_services.save_lender(lender=lender)
+    application = submit(borrower, LoanProductFactory(lender=lender))
+    assert application.status == S.FORWARDING
+
+    response = post_event(client, lender, application.id, event(application, "in_review"))
+
+    application.refresh_from_db()
+    assert response.status_code == 200
+    assert application.status == S.IN_REVIEW
+    assert [e.to_status for e in application.events.all()][-2:] == [S.FORWARDED, S.IN_REVIEW]
