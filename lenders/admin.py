@@ -116,6 +116,7 @@ class LoanProductInline(admin.StackedInline):
     form = LoanProductAdminForm
     extra = 0
     show_change_link = True
+    can_delete = False  # a product is paused or sent back, never deleted: its history stays
     readonly_fields = PRODUCT_READONLY
     fields = (
         ("name", "slug", "category"),
@@ -289,6 +290,9 @@ class LenderAdmin(StatusActions, admin.ModelAdmin):
             "when": date_format(lender.secret_rotated_at, "DATETIME_FORMAT")
         }
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # a lender is suspended or offboarded, never deleted: records stay
+
     def save_model(self, request, obj, form, change) -> None:
         services.save_lender(lender=obj)
 
@@ -298,9 +302,6 @@ class LenderAdmin(StatusActions, admin.ModelAdmin):
             return
         for product in formset.save(commit=False):
             services.save_product(product=product)
-        for product in formset.deleted_objects:
-            product.delete()
-        services.invalidate_catalogue()
 
     @admin.action(description=_("Rotate the signing secret (shows the new one once)"))
     def rotate_secret(self, request: HttpRequest, queryset: QuerySet[Lender]):
@@ -367,6 +368,9 @@ class LoanProductAdmin(StatusActions, admin.ModelAdmin):
         if product.apr_min is None:
             return "—"
         return f"{pct(product.apr_min)} – {pct(product.apr_max)}"
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # a product is paused or sent back, never deleted: its history stays
 
     def save_model(self, request, obj, form, change) -> None:
         services.save_product(product=obj)

@@ -462,3 +462,17 @@ def test_rotating_asks_for_exactly_one_lender(staff_client):
 
     assert "Choose exactly one lender" in response.content.decode()
     assert not Lender.objects.exclude(webhook_secret="").exists()
+
+
+@pytest.mark.parametrize("kind", ["lender", "loanproduct"])
+def test_staff_cannot_delete_a_lender_or_a_product_only_change_its_status(staff_client, kind):
+    """A delete would skip the state machine's event and the catalogue's invalidation (and
+    lose the records offboarding keeps): suspend, offboard, pause or send back instead."""
+    product = LoanProductFactory()
+    obj = product if kind == "loanproduct" else product.lender
+    base = f"/admin/lenders/{kind}/"
+
+    assert staff_client.get(f"{base}{obj.pk}/delete/").status_code == 403
+    listing = staff_client.get(base).content.decode()
+    assert "delete_selected" not in listing
+    assert type(obj).objects.filter(pk=obj.pk).exists()
