@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from lenders.models import EligibilityRules, LoanProduct, ProductTermApr
-from lenders.selectors import catalogue_version, published_products
+from lenders.selectors import LENDER_SECRETS, catalogue_version, published_products
 
 from .bands import Band, age_on
 from .matching import Borrower, Catalogue, ProductFacts
@@ -109,7 +109,12 @@ def borrower_from_profile(profile: BorrowerProfile, *, today) -> Borrower:
 
 def own_applications(user) -> QuerySet[Application]:
     """The borrower's applications, newest first."""
-    return Application.objects.filter(borrower=user).select_related("lender", "product")
+    return (
+        Application.objects.filter(borrower=user)
+        .select_related("lender", "product")
+        # Never decrypted for a borrower's page: the lender's secrets and the sent snapshot.
+        .defer("shared_data", *LENDER_SECRETS)
+    )
 
 
 def own_application(user, application_id) -> Application:

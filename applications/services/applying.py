@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from lenders import pricing
 from lenders.choices import Occupation
 from lenders.models import LoanProduct
+from lenders.selectors import LENDER_SECRETS
 from loanmarket.queue import enqueue_on_commit
 
 from .. import disclosure, matching, states
@@ -165,7 +166,9 @@ def submit_application(
     fields = fields_to_share(profile)
     if incomplete_steps(profile):
         raise ProfileIncomplete
-    product = LoanProduct.objects.select_related("lender").get(pk=product.pk)  # its price now
+    product = (  # its price now; never the lender's secrets
+        LoanProduct.objects.select_related("lender").defer(*LENDER_SECRETS).get(pk=product.pk)
+    )
     check_consent(
         consent=consent,
         current=disclose(profile=profile, product=product, amount=amount, term_months=term_months),

@@ -5,12 +5,16 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from lenders.selectors import LENDER_SECRETS
+
 from ..models import Application
 
 
 def notify_decision(*, application_id: str) -> None:
-    application = Application.objects.select_related("borrower", "lender", "product").get(
-        pk=application_id
+    application = (
+        Application.objects.select_related("borrower", "lender", "product")
+        .defer("shared_data", *LENDER_SECRETS)
+        .get(pk=application_id)
     )
     with translation.override(settings.LANGUAGE_CODE):
         context = {"application": application, "site": settings.SITE_URL}
@@ -25,7 +29,11 @@ def notify_decision(*, application_id: str) -> None:
 def notify_lender_inbox(*, application_id: str) -> None:
     """Tell a lender without an API that an application waits in its portal inbox. The
     email holds no personal data: the lender reads the application in the portal."""
-    application = Application.objects.select_related("lender", "product").get(pk=application_id)
+    application = (
+        Application.objects.select_related("lender", "product")
+        .defer("shared_data", *LENDER_SECRETS)
+        .get(pk=application_id)
+    )
     if not application.lender.contact_email:
         return
     with translation.override(settings.LANGUAGE_CODE):

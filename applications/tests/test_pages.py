@@ -4,10 +4,12 @@ numbers from the query string read strictly."""
 from decimal import Decimal
 
 import pytest
+from cryptography.fernet import Fernet
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils.cache import get_max_age
 
 from devtools.testing.fixtures import submit
+from lenders import services as lender_services
 from lenders.tests.factories import LenderFactory, LoanProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -173,3 +175,21 @@ def test_the_public_catalogue_stays_cacheable_signed_in_or_not(client, borrower,
             assert response.status_code == 200, url
             assert "no-store" not in response.get("Cache-Control", ""), url
             assert get_max_age(response) != 0, url
+
+
+def test_the_borrowers_pages_never_decrypt_the_lenders_secrets(
+    borrower_client, applied, settings, django_assert_max_num_queries
+):
+    """A lender secret no key decrypts (a rotation gone wrong) is the partner API's problem,
+    not a 500 on the borrower's dashboard: borrower pages never load it, nor the snapshot."""
+    old = settings.FIELD_ENCRYPTION_KEYS
+    settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode(), *old]
+    lender_services.rotate_webhook_secret(lender=applied.lender)  # under a key soon gone
+    settings.FIELD_ENCRYPTION_KEYS = old
+
+    with django_assert_max_num_queries(12):
+        listing = borrower_client.get("/applications/")
+    detail = borrower_client.get(applied.get_absolute_url())
+
+    assert listing.status_code == 200
+    assert detail.status_code == 200
