@@ -6,4 +6,6 @@ class LoanmarketConfig(AppConfig):
     verbose_name = "LoanMarket"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401 - registers the deployment checks
+        # The deployment checks, and the record that setting up TOTP passes the second
+        # factor (loanmarket/mfa.py).
+        from . import checks, mfa  # noqa: F401
