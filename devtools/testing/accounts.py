@@ -1,10 +1,12 @@
 """Staff fixtures (registered in the root conftest): staff sign in with TOTP, so the
-fixture's superuser has an authenticator, as every real staff account must."""
+fixture's superuser has an authenticator, as every real staff account must, and the staff
+client signs in through allauth's own two steps, as a person does."""
 
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 
 from devtools.demo.accounts import current_totp_code, totp_of
 
@@ -25,8 +27,15 @@ def staff_user(db):
 
 @pytest.fixture
 def staff_client(client, staff_user):
-    """A test client signed in as ``staff_user``, past both factors."""
-    client.force_login(staff_user)
+    """A test client signed in as ``staff_user`` through allauth: its password at
+    /accounts/login/, then its TOTP code; the session holds both authentication records."""
+    password = client.post(
+        reverse("account_login"), {"login": staff_user.email, "password": STAFF_PASSWORD}
+    )
+    assert password["Location"] == reverse("mfa_authenticate"), password
+    code = client.post(reverse("mfa_authenticate"), {"code": totp_code(staff_user)})
+    assert code.status_code == 302, code
+    assert "_auth_user_id" in client.session
     return client
 
 

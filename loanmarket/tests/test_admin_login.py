@@ -5,6 +5,7 @@ import time
 from urllib.parse import urlencode
 
 import pytest
+from allauth.account.authentication import get_authentication_records
 from allauth.account.models import EmailAddress
 from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
@@ -12,6 +13,7 @@ from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.test import RequestFactory
 from django.urls import clear_url_caches, reverse
 
 from devtools.testing.accounts import STAFF_PASSWORD, totp_code
@@ -35,6 +37,17 @@ def admin_index() -> str:
 
 def signed_in(client) -> bool:
     return "_auth_user_id" in client.session
+
+
+def second_factor_page(next_url: str) -> str:
+    return reverse("mfa_reauthenticate") + "?" + urlencode({"next": next_url})
+
+
+def authentication_methods(client, user) -> list[str]:
+    """What allauth recorded of how this client's session signed in (method names)."""
+    request = RequestFactory().get("/")
+    request.session = client.session
+    return [record["method"] for record in get_authentication_records(request, user)]
 
 
 def admin_form_login(client, user, password):
@@ -134,6 +147,8 @@ def test_a_staff_account_without_totp_is_sent_to_set_it_up_from_every_admin_page
     assert client.get(reverse("admin:index"))["Location"] == reverse("mfa_activate_totp")
 
 
+# allauth announces a new authenticator once its transaction commits, as in production.
+@pytest.mark.django_db(transaction=True)
 def test_a_new_staff_member_sets_up_totp_and_then_the_admin_opens(client, staff_without_totp):
     landed = login_where_the_admin_sends_us(client, staff_without_totp, STAFF_PASSWORD)
     assert signed_in(client)
@@ -152,7 +167,95 @@ def test_a_new_staff_member_sets_up_totp_and_then_the_admin_opens(client, staff_
         reverse("mfa_activate_totp"), {"code": format_hotp_value(hotp_value(secret, counter))}
     )
 
+    assert authentication_methods(client, staff_without_totp) == ["password", "password", "mfa"]
     assert client.get(admin_index()).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_staff_member_signed_in_by_password_alone_who_sets_up_totp_may_enter_the_admin(
+    client, staff_without_totp
+):
+    client.force_login(staff_without_totp)
+    client.post(reverse("account_reauthenticate"), {"password": STAFF_PASSWORD})
+    client.get(reverse("mfa_activate_totp"))
+    secret = client.session[SECRET_SESSION_KEY]
+    counter = int(time.time()) // mfa_settings.TOTP_PERIOD
+    client.post(
+        reverse("mfa_activate_totp"), {"code": format_hotp_value(hotp_value(secret, counter))}
+    )
+
+    assert client.get(admin_index()).status_code == 200
+
+
+def test_a_staff_session_that_skipped_the_second_factor_is_asked_for_it_on_every_admin_page(
+    client, staff_user
+):
+    client.force_login(staff_user)  # a password-only session: no "mfa" record
+
+    for page in every_admin_page():
+        response = client.get(page)
+        assert response.status_code == 302, page
+        assert response["Location"] == second_factor_page(page), page
+
+
+def test_a_staff_session_that_skipped_the_second_factor_enters_the_admin_with_its_code(
+    client, staff_user
+):
+    client.force_login(staff_user)
+    asked = client.get(admin_index(), follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert asked.redirect_chain == [(second_factor_page(admin_index()), 302)]
+    assert "Enter the code from your authenticator app" in asked.content.decode()
+
+    wrong = client.post(second_factor_page(admin_index()), {"code": "000000"})
+    assert wrong.status_code == 200
+    assert client.get(admin_index())["Location"] == second_factor_page(admin_index())
+    entered = client.post(second_factor_page(admin_index()), {"code": totp_code(staff_user)})
+
+    assert entered["Location"] == admin_index()
+    assert authentication_methods(client, staff_user) == ["mfa"]
+    assert client.get(admin_index()).status_code == 200
+
+
+def test_a_staff_session_that_skipped_the_second_factor_cannot_reach_it_by_recovery_codes(
+    client, staff_user
+):
+    """The password would unlock allauth's recovery codes, and a recovery code is a second
+    factor: until this session passes it, only the code page and logout are open."""
+    client.force_login(staff_user)
+
+    for name in (
+        "account_reauthenticate",
+        "mfa_index",
+        "mfa_view_recovery_codes",
+        "mfa_generate_recovery_codes",
+        "account_email",
+        "account_change_password",
+    ):
+        response = client.get(reverse(name))
+        assert response.status_code == 302, name
+        assert response["Location"] == second_factor_page(reverse(name)), name
+    refused = client.post(reverse("account_reauthenticate"), {"password": STAFF_PASSWORD})
+
+    assert refused["Location"] == second_factor_page(reverse("account_reauthenticate"))
+    assert authentication_methods(client, staff_user) == []
+
+
+def test_a_staff_session_that_skipped_the_second_factor_keeps_the_plain_endpoints(
+    client, staff_user
+):
+    client.force_login(staff_user)
+
+    assert client.get(reverse("healthz")).status_code == 200
+    assert client.get("/static/css/site.css").status_code == 200
+    switched = client.post("/i18n/setlang/", {"language": "en", "next": "/loans/"})
+    assert switched["Location"] == "/loans/"
+    assert client.get(reverse("partner_api:openapi-json")).status_code == 200
+    client.post(reverse("account_logout"))
+    assert not signed_in(client)
+
+
+def test_the_staff_client_passed_both_factors_through_allauth(staff_client, staff_user):
+    assert authentication_methods(staff_client, staff_user) == ["password", "mfa"]
 
 
 def test_a_staff_member_without_totp_can_still_log_out(client, staff_without_totp):
