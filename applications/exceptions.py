@@ -33,6 +33,31 @@ class IdentitySavesLimited(ApplicationError):
         )
 
 
+class DateOfBirthWithoutId(ApplicationError):
+    code = "date_of_birth_without_id"
+
+    def __init__(self) -> None:
+        # Never compared with the saved number: that would answer, date after date, the
+        # hidden digits 7-14 of the masked ID.
+        super().__init__(
+            _("To change your date of birth, type your national ID number again as well.")
+        )
+
+
+class DateOfBirthMismatch(ApplicationError):
+    code = "date_of_birth_mismatch"
+
+    def __init__(self) -> None:
+        super().__init__(_("This date of birth does not match your national ID number."))
+
+
+class UnderAge(ApplicationError):
+    code = "under_age"
+
+    def __init__(self) -> None:
+        super().__init__(_("You must be 18 or older to borrow."))
+
+
 class EventTimeOutOfRange(ApplicationError):
     code = "invalid"
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from lenders.choices import City, LoanPurpose, Occupation
 from lenders.forms import AccessibleForm, amount_field, term_field
 
-from .bands import AGE_BANDS, INCOME_BANDS, age_on
+from .bands import AGE_BANDS, INCOME_BANDS
 from .validators import (
     national_id_birth_date,
     normalize_digits,
@@ -79,6 +79,10 @@ class MatchForm(AccessibleForm):
 
 
 class IdentityForm(AccessibleForm):
+    """The shape of who the borrower is. The form knows nothing of the saved profile: how
+    the ID number and the date of birth go together is the service's rule
+    (``services.borrowers.check_identity``)."""
+
     full_name = _text(_("Full name"), 50, widget=forms.TextInput(attrs={"autocomplete": "name"}))
     mobile = forms.CharField(
         label=_("Mobile number"),
@@ -99,17 +103,6 @@ class IdentityForm(AccessibleForm):
             )
         return name
 
-    def __init__(
-        self,
-        *args,
-        saved_national_id: str = "",
-        saved_date_of_birth: datetime.date | None = None,
-        **kwargs,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.saved_national_id = saved_national_id
-        self.saved_date_of_birth = saved_date_of_birth
-
     def clean_mobile(self) -> str:
         mobile = normalize_digits(self.cleaned_data["mobile"])
         if mobile:  # empty keeps the saved number (the view makes it optional then)
@@ -124,41 +117,12 @@ class IdentityForm(AccessibleForm):
 
     def clean_date_of_birth(self) -> datetime.date | None:
         born = self.cleaned_data["date_of_birth"]
-        if born is None:  # empty keeps the saved date (the view makes it optional then)
+        if born is None:  # empty: the saved date, or the one a new ID number carries
             return None
         today = timezone.localdate()
         if born > today or born.year < 1900:
             raise forms.ValidationError(_("Enter a real date of birth."), code="dob")
-        if age_on(born, today) < 18:
-            raise forms.ValidationError(_("You must be 18 or older to borrow."), code="under_age")
         return born
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        new_id = cleaned.get("national_id")
-        national_id = new_id or self.saved_national_id
-        born = cleaned.get("date_of_birth")
-        if national_id and born and national_id_birth_date(national_id) != born:
-            self.add_error(
-                "date_of_birth",
-                forms.ValidationError(
-                    _("This date of birth does not match your national ID number."),
-                    code="dob_mismatch",
-                ),
-            )
-        elif (
-            new_id
-            and born is None
-            and "date_of_birth" not in self.errors
-            and national_id_birth_date(new_id) != self.saved_date_of_birth
-        ):  # a new ID number with the saved date left empty: that date must be its own
-            self.add_error(
-                "date_of_birth",
-                forms.ValidationError(
-                    _("Enter the date of birth on this ID card."), code="dob_for_new_id"
-                ),
-            )
-        return cleaned
 
 
 class WorkForm(AccessibleForm):

@@ -1,16 +1,20 @@
 """Profiles (encrypted) and matches (logged without personal data)."""
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from loanmarket.crypto import blind_index, blind_indexes
 
 from .. import matching
-from ..bands import AGE_BANDS, INCOME_BANDS, band_of
-from ..exceptions import NationalIdTaken
+from ..bands import AGE_BANDS, INCOME_BANDS, age_on, band_of
+from ..exceptions import DateOfBirthMismatch, DateOfBirthWithoutId, NationalIdTaken, UnderAge
 from ..models import BorrowerProfile, IdentityConflict, MatchLog
 from ..selectors import matchable_products
+from ..validators import national_id_birth_date
 
 NATIONAL_ID = "national_id"
+DATE_OF_BIRTH = "date_of_birth"
+ADULT_AGE = 18
 
 
 def national_id_index(national_id: str) -> str:
@@ -26,10 +30,37 @@ def create_profile(*, user, channel: str = "") -> BorrowerProfile:
     return profile
 
 
+def check_identity(*, fields: dict) -> None:
+    """The national ID number and the date of birth, checked against each other as given,
+    never against the saved profile (digits 7-14 of the saved number are the date of
+    birth, hidden by its mask: an answer that depends on them gives them away). Writes
+    nothing.
+
+    A date of birth given without the number is refused whatever the date
+    (``DateOfBirthWithoutId``). Given with it, it must be the date the number carries
+    (``DateOfBirthMismatch``). The borrower must be 18 or older (``UnderAge``).
+    """
+    if NATIONAL_ID not in fields:
+        if DATE_OF_BIRTH in fields:
+            raise DateOfBirthWithoutId
+        return
+    carried = national_id_birth_date(fields[NATIONAL_ID])
+    born = fields.get(DATE_OF_BIRTH, carried)
+    if age_on(born, timezone.localdate()) < ADULT_AGE:
+        raise UnderAge
+    if born != carried:
+        raise DateOfBirthMismatch
+
+
 def update_profile(*, user, fields: dict, client_ip: str | None = None) -> BorrowerProfile:
-    """Save one step of the profile. The national ID may belong to one account only: one
-    held by another account is refused (``NationalIdTaken``) and the attempt recorded for
-    staff review (``IdentityConflict``), after the refused save has rolled back."""
+    """Save one step of the profile, once ``check_identity`` passes. A national ID number
+    given without a date of birth brings the date it carries: the saved date of birth is
+    always the saved number's. The national ID may belong to one account only: one held
+    by another account is refused (``NationalIdTaken``) and the attempt recorded for staff
+    review (``IdentityConflict``), after the refused save has rolled back."""
+    check_identity(fields=fields)
+    if NATIONAL_ID in fields:
+        fields = {DATE_OF_BIRTH: national_id_birth_date(fields[NATIONAL_ID]), **fields}
     try:
         return _save_profile(user=user, fields=fields)
     except NationalIdTaken:

@@ -1,11 +1,15 @@
 """Identity saves cannot be used to find out whose a national ID number is, or to try many.
 
-Each save of the identity step may test whether a number is registered: saves are limited
-per account and per client address, a number held by another account is recorded for staff
-and answered in the words of any failure to save a number, and the answer is the same
-however the conflict was found (before saving, or by the database at the same moment).
+Each post of the identity step may test whether a number is registered, or a date of birth
+against the hidden digits of the saved number: every post, refused or saved, counts against
+a limit per account and per client address. A number held by another account is recorded
+for staff and answered in the words of any failure to save a number, and the answer is the
+same however the conflict was found (before saving, or by the database at the same moment).
+The service checks a date of birth only against the number given with it, and a number
+given alone brings its own date.
 """
 
+import datetime
 import re
 import threading
 import time
@@ -16,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 
 from applications import services
+from applications.exceptions import DateOfBirthWithoutId, UnderAge
 from applications.models import BorrowerProfile, IdentityConflict
 from applications.validators import ID_CHECK_CHARS, ID_WEIGHTS
 from devtools.testing.fixtures import VALID_ID
@@ -85,6 +90,56 @@ def test_identity_saves_are_limited_per_client_address(client):
     assert here.status_code == 429
     assert TOO_MANY in here.content.decode()
     assert elsewhere.status_code == 302
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "refused",
+    [
+        {"national_id": "", "date_of_birth": "1991-03-07"},
+        {"mobile": "1381234abcd"},
+        {"national_id": VALID_ID, "date_of_birth": "1991-03-07"},
+    ],
+    ids=["a date of birth alone", "a form with an error", "a date that does not match"],
+)
+def test_refused_identity_posts_count_against_the_limit_too(borrower_client, full_profile, refused):
+    answers = [borrower_client.post(IDENTITY, identity(**refused)).status_code for _ in range(5)]
+
+    limited = borrower_client.post(IDENTITY, identity(), HTTP_ACCEPT_LANGUAGE="en")
+
+    assert answers == [400] * 5
+    assert limited.status_code == 429
+    assert TOO_MANY in limited.content.decode()
+    assert BorrowerProfile.objects.get(user=full_profile.user).full_name == "李娜"  # not saved
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("born", [datetime.date(1990, 3, 7), datetime.date(1991, 3, 7)])
+def test_the_service_refuses_a_date_of_birth_without_the_id_number_whatever_the_date(
+    full_profile, born
+):
+    with pytest.raises(DateOfBirthWithoutId):
+        services.update_profile(
+            user=full_profile.user, fields={"full_name": "王芳", "date_of_birth": born}
+        )
+
+    profile = BorrowerProfile.objects.get(pk=full_profile.pk)
+    assert (profile.full_name, profile.date_of_birth) == ("李娜", datetime.date(1990, 3, 7))
+
+
+@pytest.mark.django_db
+def test_the_service_saves_the_date_of_birth_a_number_given_alone_carries(borrower):
+    services.update_profile(user=borrower, fields={"national_id": VALID_ID})
+
+    assert BorrowerProfile.objects.get(user=borrower).date_of_birth == datetime.date(1990, 3, 7)
+
+
+@pytest.mark.django_db
+def test_the_service_refuses_a_number_given_alone_that_carries_an_age_under_18(borrower):
+    with pytest.raises(UnderAge):
+        services.update_profile(user=borrower, fields={"national_id": "110105201501010017"})
+
+    assert BorrowerProfile.objects.get(user=borrower).national_id == ""
 
 
 @pytest.mark.django_db

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +20,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from loanmarket.http import client_ip
 
 from .. import selectors, services
-from ..exceptions import ApplicationError, IdentitySavesLimited
+from ..exceptions import (
+    ApplicationError,
+    DateOfBirthMismatch,
+    DateOfBirthWithoutId,
+    IdentitySavesLimited,
+    UnderAge,
+)
 from ..forms import BusinessForm, IdentityForm, MoneyForm, WorkForm
 from ..masking import mask_mobile, mask_name, mask_national_id
 from ..models import BorrowerProfile
@@ -45,9 +52,18 @@ STEPS = {
 # Saved values never shown again in full: the date of birth is digits 7-14 of the ID
 # number, so it is not put back into the form beside the masked ID either.
 KEEP_IF_EMPTY = ("mobile", "national_id", "date_of_birth")
-# Each identity save may test whether an ID number is registered: allauth's rate limits
-# count them per account and per client address (ACCOUNT_RATE_LIMITS["save_identity"]).
+# Each identity post may test whether an ID number is registered, or a date of birth:
+# allauth's rate limits count every one, refused or not, per account and per client
+# address (ACCOUNT_RATE_LIMITS["save_identity"]).
 IDENTITY_SAVES = "save_identity"
+# A refused save, shown on the form: the field its error belongs to (else the whole form),
+# and the status (else 400).
+ERROR_FIELDS = {
+    DateOfBirthWithoutId.code: "national_id",
+    DateOfBirthMismatch.code: "date_of_birth",
+    UnderAge.code: "date_of_birth",
+}
+ERROR_STATUS = {IdentitySavesLimited.code: 429}
 
 
 def steps_for(profile: BorrowerProfile) -> list[Step]:
@@ -71,10 +87,18 @@ def _safe_next(request: HttpRequest) -> str:
     return target if allowed and target.startswith("/") else ""
 
 
-def _save(request: HttpRequest, step: Step, fields: dict) -> BorrowerProfile:
-    """One step saved; an identity save is counted first (each may test a number)."""
+def _save(request: HttpRequest, step: Step, form: Form) -> BorrowerProfile | None:
+    """One step saved, or None for a form with errors. An identity post is counted before
+    its form is even read: a refused one may have tested a number or a date as well."""
     if step.form_class is IdentityForm and not ratelimit.consume(request, action=IDENTITY_SAVES):
         raise IdentitySavesLimited
+    if not form.is_valid():
+        return None
+    fields = {
+        name: value
+        for name, value in form.cleaned_data.items()
+        if not (name in KEEP_IF_EMPTY and not value)
+    }
     return services.update_profile(user=request.user, fields=fields, client_ip=client_ip(request))
 
 
@@ -97,7 +121,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@sensitive_post_parameters("full_name", "mobile", "national_id", "employer")
+@sensitive_post_parameters("full_name", "mobile", "national_id", "date_of_birth", "employer")
 def profile_step(request: HttpRequest, step: str) -> HttpResponse:
     borrower = own_profile(request)
     steps = steps_for(borrower)
@@ -112,29 +136,19 @@ def profile_step(request: HttpRequest, step: str) -> HttpResponse:
     saved_secrets = {name: bool(getattr(borrower, name, "")) for name in KEEP_IF_EMPTY}
     for name in KEEP_IF_EMPTY:
         initial.pop(name, None)
-    extra = {}
-    if form_class is IdentityForm:
-        extra = {
-            "saved_national_id": borrower.national_id,
-            "saved_date_of_birth": borrower.date_of_birth,
-        }
-    form = form_class(request.POST or None, initial=initial, **extra)
+    form = form_class(request.POST or None, initial=initial)
     for name in KEEP_IF_EMPTY:
         if name in form.fields and saved_secrets[name]:
             form.fields[name].required = False
     status = 400 if request.method == "POST" else 200
-    if request.method == "POST" and form.is_valid():
-        fields = {
-            name: value
-            for name, value in form.cleaned_data.items()
-            if not (name in KEEP_IF_EMPTY and not value)
-        }
+    if request.method == "POST":
         try:
-            updated = _save(request, current, fields)
+            updated = _save(request, current, form)
         except ApplicationError as exc:
-            form.add_error(None, exc.message)
-            status = 429 if isinstance(exc, IdentitySavesLimited) else 400
-        else:
+            updated = None
+            form.add_error(ERROR_FIELDS.get(exc.code), exc.message)
+            status = ERROR_STATUS.get(exc.code, 400)
+        if updated is not None:
             messages.success(request, _("Saved."))
             remaining = [s for s in steps_for(updated) if not is_complete(updated, s)]
             target = _safe_next(request)
