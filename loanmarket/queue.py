@@ -4,7 +4,9 @@ A broker that cannot be reached when a write commits must not turn that committe
 into an error (the borrower would see a 500 for an application that exists, a lender's
 callback a 500 for a status change that was made). The failure is logged, with the task's
 name and the IDs it was given, nothing personal. A delivery's task is only a nudge: its
-state lives in the database and beat's sweeper sends whatever is due.
+state lives in the database and beat's sweeper sends whatever is due. The borrower's
+decision email and a lender's inbox email have no outbox yet: one queued during an outage is
+lost, and only this log line says so.
 """
 
 import logging
