@@ -5,6 +5,9 @@ so it is rendered once and cached (``pagecache``); the calculator and filters an
 requests with just the part that changes. Invalid input is answered, and not cached.
 """
 
+import functools
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.template.loader import render_to_string
@@ -48,23 +51,45 @@ def home(request: HttpRequest) -> HttpResponse:
     return page_response(request, cached_payload(request, "home", {}, build))
 
 
+Query = tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def _query_of(request: HttpRequest) -> Query:
+    """The query string as a hashable value, one spelling per set of parameters."""
+    return tuple(sorted((name, tuple(values)) for name, values in request.GET.lists()))
+
+
+@functools.lru_cache(maxsize=1024)
+def _catalogue_params(query: Query) -> tuple[tuple[str, str], ...] | None:
+    """The catalogue's validated, normalised parameters for this query string (``None`` when
+    invalid). Building a form twice cost more than serving the cached page, so the answer is
+    kept per query string, in this process, for the hot ones."""
+    form = CatalogueFilterForm(QueryDict(urlencode(query, doseq=True)))
+    number = page_number(dict(query).get("page", ("",))[-1] or None)
+    if not form.is_valid() or number is None:
+        return None
+    values = canonical(form.cleaned_data)
+    return tuple({**values, **({"page": str(number)} if number > 1 else {})}.items())
+
+
 @require_GET
 @vary_on_headers("HX-Request")
 def catalogue(request: HttpRequest) -> HttpResponse:
-    form = CatalogueFilterForm(request.GET)
-    number = page_number(request.GET.get("page"))
-    params = None
-    if form.is_valid() and number is not None:
-        form = CatalogueFilterForm(canonical(form.cleaned_data))  # shown as normalised
-        form.is_valid()
-        params = {**form.data, **({"page": str(number)} if number > 1 else {})}
-    # Pagination links carry the filters the form reads, never anything else asked.
-    query = QueryDict(mutable=True)
-    for name in form.fields:
-        if form.data.get(name):
-            query[name] = form.data[name]
+    valid = _catalogue_params(_query_of(request))
+    params = None if valid is None else dict(valid)
 
     def build() -> dict:
+        form = CatalogueFilterForm(request.GET if params is None else params)
+        form.is_valid()  # shown normalised; or, when invalid, with its errors
+        if params is None:
+            number = page_number(request.GET.get("page"))  # None: not a page number at all
+        else:
+            number = int(params.get("page", 1))
+        # Pagination links carry the filters the form reads, never anything else asked.
+        query = QueryDict(mutable=True)
+        for name in form.fields:
+            if form.data.get(name):
+                query[name] = form.data[name]
         filters = form.filters()
         paginator = Paginator(selectors.catalogue_products(filters=filters), PAGE_SIZE)
         page = paginator.get_page(number)
@@ -106,8 +131,14 @@ def _product_or_404(lender_slug: str, product_slug: str) -> LoanProduct:
 def _calculator_params(request: HttpRequest) -> dict[str, str] | None:
     """A calculator request's amount, term and start, normalised; ``None`` when invalid for
     any product (a product's own range is checked once it is read)."""
-    query = CalculatorQuery(request.GET)
-    return canonical(query.cleaned_data) if query.is_valid() else None
+    valid = _valid_calculator_query(_query_of(request))
+    return None if valid is None else dict(valid)
+
+
+@functools.lru_cache(maxsize=1024)
+def _valid_calculator_query(query: Query) -> tuple[tuple[str, str], ...] | None:
+    form = CalculatorQuery(QueryDict(urlencode(query, doseq=True)))
+    return tuple(canonical(form.cleaned_data).items()) if form.is_valid() else None
 
 
 @require_GET
