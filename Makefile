@@ -21,7 +21,7 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(BIN)/activate
 
 ## make run: the whole site on one machine, no servers (SQLite and a filesystem broker in var/).
 run: $(VENV)/.installed
-	mkdir -p var
+	mkdir -p $${VAR_DIR:-var}
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
 	$(PY) manage.py load_demo
