@@ -17,6 +17,15 @@ class AccountAdapter(DefaultAccountAdapter):
         """Rate limits count per client, not per proxy (``loanmarket.http``)."""
         return client_ip(request) or ""
 
+    def get_reauthentication_methods(self, user) -> list[dict]:
+        """Staff with a second factor confirm access with it alone: offering their password
+        or an emailed code there would only lead back to the code page."""
+        methods = super().get_reauthentication_methods(user)
+        if user.is_authenticated and requires_mfa(user):
+            second = [method for method in methods if method["id"].startswith("mfa_")]
+            return second or methods
+        return methods
+
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=commit)
         if commit:

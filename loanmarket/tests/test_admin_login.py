@@ -216,6 +216,19 @@ def test_a_staff_session_that_skipped_the_second_factor_enters_the_admin_with_it
     assert client.get(admin_index()).status_code == 200
 
 
+def test_the_second_factor_page_offers_staff_no_way_round_it(client, staff_user):
+    """Their password or an emailed sign-in code would only lead back to the code page."""
+    client.force_login(staff_user)
+
+    page = client.get(second_factor_page(admin_index()), HTTP_ACCEPT_LANGUAGE="en")
+    content = page.content.decode()
+
+    assert page.status_code == 200
+    assert "Use your password" not in content
+    assert reverse("account_reauthenticate") not in content
+    assert reverse("account_request_reauthentication_code") not in content
+
+
 def test_a_staff_session_that_skipped_the_second_factor_cannot_reach_it_by_recovery_codes(
     client, staff_user
 ):
