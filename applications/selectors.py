@@ -2,7 +2,9 @@
 
 import threading
 from collections import defaultdict
+from uuid import UUID
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import QuerySet
 from django.urls import reverse
 
@@ -78,7 +80,7 @@ def _load_products() -> list[ProductFacts]:
 IDENTITY_FIELDS = ("full_name", "mobile", "national_id", "employer")
 
 
-def profile_of(user, *, identity: bool = True) -> BorrowerProfile | None:
+def profile_of(user: AbstractBaseUser, *, identity: bool = True) -> BorrowerProfile | None:
     """The user's own profile; without ``identity`` its encrypted fields stay unread."""
     profiles = BorrowerProfile.objects.filter(user=user)
     if not identity:
@@ -107,7 +109,7 @@ def borrower_from_profile(profile: BorrowerProfile, *, today) -> Borrower:
     )
 
 
-def own_applications(user) -> QuerySet[Application]:
+def own_applications(user: AbstractBaseUser) -> QuerySet[Application]:
     """The borrower's applications, newest first."""
     return (
         Application.objects.filter(borrower=user)
@@ -117,6 +119,6 @@ def own_applications(user) -> QuerySet[Application]:
     )
 
 
-def own_application(user, application_id) -> Application:
+def own_application(user: AbstractBaseUser, application_id: UUID | str) -> Application:
     """One of the borrower's applications; anyone else's raises ``DoesNotExist`` (a 404)."""
     return own_applications(user).prefetch_related("events").get(pk=application_id)

@@ -28,6 +28,8 @@ from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa.models import Authenticator
 from allauth.mfa.signals import authenticator_added
 from django.contrib import messages
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
@@ -47,12 +49,12 @@ SETUP_VIEW_MODULES = ("allauth.",)
 SECOND_FACTOR_VIEWS = frozenset({"mfa_reauthenticate", "account_logout"})
 
 
-def requires_mfa(user) -> bool:
+def requires_mfa(user: AbstractBaseUser | AnonymousUser) -> bool:
     """Whether this account may act only after a second factor: staff, today."""
     return bool(user.is_authenticated and user.is_active and user.is_staff)
 
 
-def has_totp(user) -> bool:
+def has_totp(user: AbstractBaseUser) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 

@@ -1,5 +1,6 @@
 """Profiles (encrypted) and matches (logged without personal data)."""
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -22,7 +23,7 @@ def national_id_index(national_id: str) -> str:
 
 
 @transaction.atomic
-def create_profile(*, user, channel: str = "") -> BorrowerProfile:
+def create_profile(*, user: AbstractBaseUser, channel: str = "") -> BorrowerProfile:
     """An empty profile for a new account, remembering where the borrower came from."""
     profile, _created = BorrowerProfile.objects.get_or_create(
         user=user, defaults={"channel": channel[:50]}
@@ -52,7 +53,9 @@ def check_identity(*, fields: dict) -> None:
         raise DateOfBirthMismatch
 
 
-def update_profile(*, user, fields: dict, client_ip: str | None = None) -> BorrowerProfile:
+def update_profile(
+    *, user: AbstractBaseUser, fields: dict, client_ip: str | None = None
+) -> BorrowerProfile:
     """Save one step of the profile, once ``check_identity`` passes. A national ID number
     given without a date of birth brings the date it carries: the saved date of birth is
     always the saved number's. The national ID may belong to one account only: one held
@@ -69,7 +72,9 @@ def update_profile(*, user, fields: dict, client_ip: str | None = None) -> Borro
 
 
 @transaction.atomic
-def record_identity_conflict(*, user, national_id: str, client_ip: str | None) -> IdentityConflict:
+def record_identity_conflict(
+    *, user: AbstractBaseUser, national_id: str, client_ip: str | None
+) -> IdentityConflict:
     """Who tried to save a number another account holds, from where, and that account;
     the number itself only as its blind index."""
     holder = (
@@ -89,7 +94,7 @@ def record_identity_conflict(*, user, national_id: str, client_ip: str | None) -
 
 
 @transaction.atomic
-def _save_profile(*, user, fields: dict) -> BorrowerProfile:
+def _save_profile(*, user: AbstractBaseUser, fields: dict) -> BorrowerProfile:
     profile, _created = BorrowerProfile.objects.select_for_update().get_or_create(user=user)
     if NATIONAL_ID in fields:
         national_id = fields[NATIONAL_ID]
