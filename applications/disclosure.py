@@ -44,7 +44,9 @@ class Disclosure:
     schedule: Schedule = field(compare=False, repr=False)
 
     def signed(self) -> str:
-        return signing.dumps(self.payload, salt=SIGNING_SALT, compress=True)
+        """The same token for the same disclosure (no timestamp in it): a page shown again
+        carries exactly what it carried."""
+        return _signer().sign_object(self.payload, compress=True)
 
 
 def build(
@@ -91,10 +93,14 @@ def _plain(value: object) -> object:
     return value
 
 
+def _signer() -> signing.Signer:
+    return signing.Signer(salt=SIGNING_SALT)
+
+
 def unsign(token: str) -> dict | None:
     """The disclosure a page carried, or None if the token is missing or was altered."""
     try:
-        return signing.loads(token, salt=SIGNING_SALT)
+        return _signer().unsign_object(token)
     except (signing.BadSignature, ValueError):
         return None
 
