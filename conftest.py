@@ -4,6 +4,8 @@ import pytest
 from django.core.cache import cache
 from playwright.sync_api import sync_playwright
 
+from devtools.testing.browser import CHROMIUM, CHROMIUM_ARGS
+
 pytest_plugins = ["devtools.testing.fixtures", "devtools.testing.accounts"]
 
 
@@ -15,17 +17,6 @@ def _fresh_cache():
     cache.clear()
 
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
-
 @pytest.fixture(scope="session")
 def browser():
     """Debian's headless Chromium, driven by Playwright (no browser is ever downloaded)."""
@@ -34,9 +25,7 @@ def browser():
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
         with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(
-                executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-            )
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             yield chromium
             chromium.close()
     finally:
