@@ -1,13 +1,16 @@
-"""Django's own messages that its Simplified Chinese catalogue lacks (Django 5.2).
+"""Django's and allauth's messages that their Simplified Chinese catalogues lack or get wrong
+(Django 5.2, allauth 65).
 
 ``makemessages`` reads only our code, and ``--no-obsolete`` drops whatever it did not find,
-so these are marked here: our catalogue (``LOCALE_PATHS``, read before Django's) then carries
-their translations. Nothing imports this module; each string is exactly Django's msgid.
+so these are marked here: our catalogue (``LOCALE_PATHS``, read before theirs) then carries
+their translations. Nothing imports this module; each string is exactly the upstream msgid.
 
-- The minimum-length password error changed its msgid in Django 5.2 (``%(min_length)d``
+- Django's minimum-length password error changed its msgid in 5.2 (``%(min_length)d``
   became ``%d``); the Chinese translation is still of the old one, so every short password
   was refused in English.
 - Admin strings added since the last Chinese update of Django's catalogue.
+- allauth's Chinese for these has half-width punctuation, or a placeholder its message
+  never fills (it showed "%(email)s" as it is).
 """
 
 from django.utils.translation import gettext_noop, ngettext_lazy
@@ -18,11 +21,17 @@ PASSWORD_TOO_SHORT = ngettext_lazy(
     "min_length",
 )
 
-ADMIN = (
+DJANGO = (
     gettext_noop("Model name"),
     gettext_noop("Add link"),
     gettext_noop("Change or view list link"),
     gettext_noop("Error:"),
     gettext_noop("After you’ve created a user, you’ll be able to edit more user options."),
     gettext_noop("%(model)s instance with %(field)s %(value)r is not a valid choice."),
+)
+
+ALLAUTH = (
+    gettext_noop("Already have an account? Then please %(link)ssign in%(end_link)s."),
+    gettext_noop("Enter your password:"),
+    gettext_noop("You cannot remove your primary email address."),
 )
