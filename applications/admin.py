@@ -40,7 +40,7 @@ class ReadOnlyRecords(KeepsRecords):
 class BorrowerProfileAdmin(admin.ModelAdmin):
     """Read-only: identity is shown masked; borrowers change their own profile."""
 
-    list_display = ("id", "user", "masked_name", "city", "occupation", "channel", "created_at")
+    list_display = ("number", "user", "masked_name", "city", "occupation", "channel", "created_at")
     list_filter = ("occupation", "city", "channel")
     search_fields = ("user__email",)
     list_select_related = ("user",)
@@ -72,6 +72,10 @@ class BorrowerProfileAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+    @admin.display(description=_("ID"), ordering="pk")
+    def number(self, profile: BorrowerProfile) -> int:
+        return profile.pk
 
     @admin.display(description=_("full name"))
     def masked_name(self, profile: BorrowerProfile) -> str:
@@ -206,15 +210,22 @@ class ApplicationAdmin(KeepsRecords, admin.ModelAdmin):
 class ConsentAdmin(ReadOnlyRecords, admin.ModelAdmin):
     """What each borrower consented to send, to which lender, under which text."""
 
-    list_display = ("given_at", "application_id", "lender_name", "text_version")
+    list_display = ("given_at", "application_number", "lender_name", "text_version")
     list_filter = ("text_version",)
     search_fields = ("application__id", "lender_name")
     date_hierarchy = "given_at"
-    fields = ("application_id", "lender_name", "text_version", "fields", "given_at", "ip_address")
+    fields = (
+        "application_number",
+        "lender_name",
+        "text_version",
+        "fields",
+        "given_at",
+        "ip_address",
+    )
     readonly_fields = fields
 
     @admin.display(description=_("application"))
-    def application_id(self, consent: Consent) -> str:
+    def application_number(self, consent: Consent) -> str:
         return str(consent.application_id)
 
 
@@ -230,12 +241,12 @@ class DeliveryAttemptInline(ReadOnlyRecords, admin.TabularInline):
 class DeliveryAdmin(ReadOnlyRecords, admin.ModelAdmin):
     """Each message to a lender and every attempt to send it."""
 
-    list_display = ("created_at", "application_id", "kind", "state", "attempts", "delivered_at")
+    list_display = ("created_at", "application_number", "kind", "state", "attempts", "delivered_at")
     list_filter = ("kind", "state")
     search_fields = ("application__id", "idempotency_key")
     date_hierarchy = "created_at"
     fields = (
-        "application_id",
+        "application_number",
         "kind",
         "idempotency_key",
         "state",
@@ -251,5 +262,5 @@ class DeliveryAdmin(ReadOnlyRecords, admin.ModelAdmin):
     inlines = [DeliveryAttemptInline]
 
     @admin.display(description=_("application"))
-    def application_id(self, delivery: Delivery) -> str:
+    def application_number(self, delivery: Delivery) -> str:
         return str(delivery.application_id)
