@@ -7,6 +7,7 @@ from allauth.mfa.models import Authenticator
 from loanmarket import crypto
 from loanmarket.http import client_ip
 from loanmarket.mfa import requires_mfa
+from loanmarket.site import current_site, email_subject
 
 from . import services
 from .middleware import channel_of
@@ -16,6 +17,14 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_client_ip(self, request) -> str:
         """Rate limits count per client, not per proxy (``loanmarket.http``)."""
         return client_ip(request) or ""
+
+    def format_email_subject(self, subject: str) -> str:
+        return email_subject(subject)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Emails name the site, not the host they were asked from (allauth would use the
+        request's host, having no Site of ours)."""
+        super().send_mail(template_prefix, email, {**context, "current_site": current_site()})
 
     def get_reauthentication_methods(self, user) -> list[dict]:
         """Staff with a second factor confirm access with it alone: offering their password

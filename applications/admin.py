@@ -12,17 +12,35 @@ from .models import (
     Application,
     ApplicationEvent,
     BorrowerProfile,
+    Consent,
     Delivery,
+    DeliveryAttempt,
     IdentityConflict,
     MatchLog,
 )
+
+
+class KeepsRecords:
+    """A record: never deleted from admin, one by one or in bulk, whoever asks. Without the
+    permission the delete page is a 403 and Django offers no "delete selected" action."""
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyRecords(KeepsRecords):
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(BorrowerProfile)
 class BorrowerProfileAdmin(admin.ModelAdmin):
     """Read-only: identity is shown masked; borrowers change their own profile."""
 
-    list_display = ("id", "user", "masked_name", "city", "occupation", "channel", "created_at")
+    list_display = ("number", "user", "masked_name", "city", "occupation", "channel", "created_at")
     list_filter = ("occupation", "city", "channel")
     search_fields = ("user__email",)
     list_select_related = ("user",)
@@ -54,6 +72,10 @@ class BorrowerProfileAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+    @admin.display(description=_("ID"), ordering="pk")
+    def number(self, profile: BorrowerProfile) -> int:
+        return profile.pk
 
     @admin.display(description=_("full name"))
     def masked_name(self, profile: BorrowerProfile) -> str:
@@ -125,30 +147,25 @@ class MatchLogAdmin(admin.ModelAdmin):
         return False
 
 
-class DeliveryInline(admin.TabularInline):
+class DeliveryInline(ReadOnlyRecords, admin.TabularInline):
     model = Delivery
     extra = 0
     can_delete = False
+    show_change_link = True
     fields = ("kind", "state", "attempts", "next_attempt_at", "last_error", "delivered_at")
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
-
-class EventInline(admin.TabularInline):
+class EventInline(ReadOnlyRecords, admin.TabularInline):
     model = ApplicationEvent
     extra = 0
     can_delete = False
     fields = ("occurred_at", "actor", "from_status", "to_status", "detail")
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(KeepsRecords, admin.ModelAdmin):
     """Status is read-only: it changes through services (here: the re-send action)."""
 
     list_display = ("id", "lender", "product", "amount", "status", "submitted_at")
@@ -187,3 +204,63 @@ class ApplicationAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{application.id}: {exc.message}", messages.ERROR)
             else:
                 self.message_user(request, _("Re-sending %(id)s.") % {"id": application.id})
+
+
+@admin.register(Consent)
+class ConsentAdmin(ReadOnlyRecords, admin.ModelAdmin):
+    """What each borrower consented to send, to which lender, under which text."""
+
+    list_display = ("given_at", "application_number", "lender_name", "text_version")
+    list_filter = ("text_version",)
+    search_fields = ("application__id", "lender_name")
+    date_hierarchy = "given_at"
+    fields = (
+        "application_number",
+        "lender_name",
+        "text_version",
+        "fields",
+        "given_at",
+        "ip_address",
+    )
+    readonly_fields = fields
+
+    @admin.display(description=_("application"))
+    def application_number(self, consent: Consent) -> str:
+        return str(consent.application_id)
+
+
+class DeliveryAttemptInline(ReadOnlyRecords, admin.TabularInline):
+    model = DeliveryAttempt
+    extra = 0
+    can_delete = False
+    fields = ("started_at", "duration_ms", "status_code", "error")
+    readonly_fields = fields
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(ReadOnlyRecords, admin.ModelAdmin):
+    """Each message to a lender and every attempt to send it."""
+
+    list_display = ("created_at", "application_number", "kind", "state", "attempts", "delivered_at")
+    list_filter = ("kind", "state")
+    search_fields = ("application__id", "idempotency_key")
+    date_hierarchy = "created_at"
+    fields = (
+        "application_number",
+        "kind",
+        "idempotency_key",
+        "state",
+        "attempts",
+        "retrying_since",
+        "next_attempt_at",
+        "lease_expires_at",
+        "last_error",
+        "created_at",
+        "delivered_at",
+    )
+    readonly_fields = fields
+    inlines = [DeliveryAttemptInline]
+
+    @admin.display(description=_("application"))
+    def application_number(self, delivery: Delivery) -> str:
+        return str(delivery.application_id)

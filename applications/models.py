@@ -20,7 +20,10 @@ class BorrowerProfile(models.Model):
     the national ID is found by its blind index, never by its value."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="borrower_profile"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="borrower_profile",
+        verbose_name=_("account"),
     )
     # Identity (encrypted; shown masked).
     full_name = EncryptedTextField(_("full name"), blank=True)
@@ -53,8 +56,8 @@ class BorrowerProfile(models.Model):
     years_trading = models.PositiveSmallIntegerField(_("years trading"), null=True, blank=True)
     # Where the borrower came from (first visit's ?utm_source= or ?channel=).
     channel = models.CharField(_("acquisition channel"), max_length=50, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("borrower profile")
@@ -110,21 +113,23 @@ class IdentityConflict(models.Model):
 class MatchLog(models.Model):
     """One match, for funnel reports: bands and counts only, never personal data."""
 
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    logged_in = models.BooleanField()
-    age_band = models.CharField(max_length=10, blank=True)
-    income_band = models.CharField(max_length=20, blank=True)
-    city = models.CharField(max_length=20, blank=True)
-    occupation = models.CharField(max_length=20, blank=True)
-    amount = models.DecimalField(**MONEY)
-    term_months = models.PositiveSmallIntegerField()
-    purpose = models.CharField(max_length=20, choices=LoanPurpose.choices)
-    eligible = models.PositiveIntegerField()
-    undecided = models.PositiveIntegerField()
-    ineligible = models.PositiveIntegerField()
-    channel = models.CharField(max_length=50, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    logged_in = models.BooleanField(_("signed in"))
+    age_band = models.CharField(_("age band"), max_length=10, blank=True)
+    income_band = models.CharField(_("income band"), max_length=20, blank=True)
+    city = models.CharField(_("city"), max_length=20, blank=True)
+    occupation = models.CharField(_("occupation"), max_length=20, blank=True)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    term_months = models.PositiveSmallIntegerField(_("term (months)"))
+    purpose = models.CharField(_("purpose"), max_length=20, choices=LoanPurpose.choices)
+    eligible = models.PositiveIntegerField(_("eligible"))
+    undecided = models.PositiveIntegerField(_("need more information"))
+    ineligible = models.PositiveIntegerField(_("not available"))
+    channel = models.CharField(_("acquisition channel"), max_length=50, blank=True, db_index=True)
 
     class Meta:
+        verbose_name = _("match log")
+        verbose_name_plural = _("match logs")
         indexes = [models.Index(fields=["channel", "created_at"], name="matchlog_channel_day")]
 
     def __str__(self) -> str:
@@ -139,12 +144,19 @@ class Application(models.Model):
 
     Status = ApplicationStatus
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
     borrower = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="loan_applications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="loan_applications",
+        verbose_name=_("borrower"),
     )
-    product = models.ForeignKey(LoanProduct, on_delete=models.PROTECT, related_name="+")
-    lender = models.ForeignKey(Lender, on_delete=models.PROTECT, related_name="applications")
+    product = models.ForeignKey(
+        LoanProduct, on_delete=models.PROTECT, related_name="+", verbose_name=_("product")
+    )
+    lender = models.ForeignKey(
+        Lender, on_delete=models.PROTECT, related_name="applications", verbose_name=_("lender")
+    )
     amount = models.DecimalField(_("amount"), **MONEY)
     term_months = models.PositiveSmallIntegerField(_("term (months)"))
     purpose = models.CharField(_("purpose"), max_length=20, choices=LoanPurpose.choices)
@@ -159,12 +171,16 @@ class Application(models.Model):
     shared_data = EncryptedTextField(editable=False)
     lender_reference = models.CharField(_("lender's reference"), max_length=100, blank=True)
     in_portal_inbox = models.BooleanField(_("waiting in the partner portal"), default=False)
-    decision_amount = models.DecimalField(**MONEY, null=True, blank=True)
-    decision_apr = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
-    decision_term_months = models.PositiveSmallIntegerField(null=True, blank=True)
-    decision_reason = models.TextField(blank=True)
-    submitted_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    decision_amount = models.DecimalField(_("approved amount"), **MONEY, null=True, blank=True)
+    decision_apr = models.DecimalField(
+        _("approved APR (%)"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    decision_term_months = models.PositiveSmallIntegerField(
+        _("approved term (months)"), null=True, blank=True
+    )
+    decision_reason = models.TextField(_("lender's reason"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("application")
@@ -209,14 +225,21 @@ class ApplicationEvent(models.Model):
         LENDER = "lender", _("The lender")
         STAFF = "staff", _("LoanMarket staff")
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
-    actor = models.CharField(max_length=10, choices=Actor.choices)
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20)
-    detail = models.TextField(blank=True)
-    occurred_at = models.DateTimeField(default=timezone.now)
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("application"),
+    )
+    actor = models.CharField(_("by"), max_length=10, choices=Actor.choices)
+    from_status = models.CharField(_("from"), max_length=20, blank=True)
+    to_status = models.CharField(_("to"), max_length=20)
+    detail = models.TextField(_("detail"), blank=True)
+    occurred_at = models.DateTimeField(_("when"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("application event")
+        verbose_name_plural = _("application events")
         ordering = ["occurred_at", "pk"]
 
     def __str__(self) -> str:
@@ -231,13 +254,17 @@ class Consent(models.Model):
     """The borrower's consent to send named profile fields to one lender (PIPL)."""
 
     application = models.OneToOneField(
-        Application, on_delete=models.PROTECT, related_name="consent"
+        Application, on_delete=models.PROTECT, related_name="consent", verbose_name=_("application")
     )
-    text_version = models.CharField(max_length=20)
-    lender_name = models.CharField(max_length=120)
-    fields = models.JSONField()
-    given_at = models.DateTimeField(default=timezone.now)
-    ip_address = models.GenericIPAddressField(null=True)
+    text_version = models.CharField(_("consent text version"), max_length=20)
+    lender_name = models.CharField(_("lender"), max_length=120)
+    fields = models.JSONField(_("fields shared"))
+    given_at = models.DateTimeField(_("given"), default=timezone.now)
+    ip_address = models.GenericIPAddressField(_("client address"), null=True)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
 
     def __str__(self) -> str:
         return f"consent {self.pk}"
@@ -257,20 +284,27 @@ class Delivery(models.Model):
         FAILED = "failed", _("Failed")
 
     application = models.ForeignKey(
-        Application, on_delete=models.PROTECT, related_name="deliveries"
+        Application,
+        on_delete=models.PROTECT,
+        related_name="deliveries",
+        verbose_name=_("application"),
     )
-    kind = models.CharField(max_length=12, choices=Kind.choices)
-    idempotency_key = models.CharField(max_length=80, unique=True)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    attempts = models.PositiveIntegerField(default=0)
-    retrying_since = models.DateTimeField(default=timezone.now)  # retries last an hour from here
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    lease_expires_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    delivered_at = models.DateTimeField(null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=80, unique=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    # Retries last an hour from here.
+    retrying_since = models.DateTimeField(_("retrying since"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    lease_expires_at = models.DateTimeField(_("lease expires"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
         indexes = [models.Index(fields=["state", "next_attempt_at"], name="delivery_due")]
 
@@ -279,13 +313,17 @@ class Delivery(models.Model):
 
 
 class DeliveryAttempt(models.Model):
-    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="log")
-    started_at = models.DateTimeField()
-    duration_ms = models.PositiveIntegerField()
-    status_code = models.PositiveSmallIntegerField(null=True)
-    error = models.TextField(blank=True)
+    delivery = models.ForeignKey(
+        Delivery, on_delete=models.CASCADE, related_name="log", verbose_name=_("delivery")
+    )
+    started_at = models.DateTimeField(_("started"))
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"))
+    status_code = models.PositiveSmallIntegerField(_("HTTP status"), null=True)
+    error = models.TextField(_("error"), blank=True)
 
     class Meta:
+        verbose_name = _("delivery attempt")
+        verbose_name_plural = _("delivery attempts")
         ordering = ["started_at", "pk"]
 
     def __str__(self) -> str:

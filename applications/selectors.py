@@ -57,9 +57,11 @@ def _load_products() -> list[ProductFacts]:
             ProductFacts(
                 id=product.pk,
                 name=product.name,
+                name_en=product.name_en,
                 url=product.get_absolute_url(),
                 apply_url=reverse("applications:apply", args=[product.lender.slug, product.slug]),
                 lender_name=product.lender.name,
+                lender_name_en=product.lender.name_en,
                 lender_kind=product.lender.kind,
                 category=product.category,
                 min_amount=product.min_amount,

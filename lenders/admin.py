@@ -16,8 +16,10 @@ from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -36,7 +38,7 @@ from .templatetags.money import pct
 
 PRODUCT_READONLY = ("status", "apr_min", "apr_max", "published_at")
 PRODUCT_GROUPS = (
-    (None, ("lender", "name", "slug", "category", "description")),
+    (None, ("lender", "name", "name_en", "slug", "category", "description", "description_en")),
     (_("Range"), ("min_amount", "max_amount", "min_term_months", "max_term_months")),
     (
         _("Quoted price"),
@@ -49,7 +51,7 @@ PRODUCT_GROUPS = (
             "interest_free_periods",
         ),
     ),
-    (_("Service"), ("early_repayment_terms", "approval_minutes")),
+    (_("Service"), ("early_repayment_terms", "early_repayment_terms_en", "approval_minutes")),
 )
 PRODUCT_EDITABLE = tuple(name for _title, names in PRODUCT_GROUPS for name in names)
 
@@ -111,20 +113,38 @@ class EligibilityRulesInline(admin.StackedInline):
     max_num = 1
 
 
-class LoanProductInline(admin.StackedInline):
+def apr_range(product: LoanProduct) -> str:
+    if product.apr_min is None:
+        return "—"
+    return f"{pct(product.apr_min)} – {pct(product.apr_max)}"
+
+
+class LoanProductInline(admin.TabularInline):
+    """The lender's products, one line each, linked to their own pages: a product is edited
+    there, with its rules and the price checks."""
+
     model = LoanProduct
-    form = LoanProductAdminForm
     extra = 0
     show_change_link = True
     can_delete = False  # a product is paused or sent back, never deleted: its history stays
-    readonly_fields = PRODUCT_READONLY
-    fields = (
-        ("name", "slug", "category"),
-        ("min_amount", "max_amount", "min_term_months", "max_term_months"),
-        ("rate_value", "rate_unit", "repayment_method"),
-        ("upfront_fee_pct", "monthly_fee_pct", "interest_free_periods", "approval_minutes"),
-        PRODUCT_READONLY,
+    fields = readonly_fields = (
+        "name",
+        "name_en",
+        "category",
+        "repayment_method",
+        "apr",
+        "status",
     )
+
+    @admin.display(description=_("APR range"))
+    def apr(self, product: LoanProduct) -> str:
+        return apr_range(product)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class ReasonForm(forms.Form):
@@ -258,11 +278,19 @@ P = LoanProduct.Status
 
 @admin.register(Lender)
 class LenderAdmin(StatusActions, admin.ModelAdmin):
-    list_display = ("name", "kind", "status", "licence_number", "licence_authority", "updated_at")
+    list_display = (
+        "name",
+        "name_en",
+        "kind",
+        "status",
+        "licence_number",
+        "licence_authority",
+        "updated_at",
+    )
     list_filter = ("status", "kind")
-    search_fields = ("name", "slug", "licence_number")
-    prepopulated_fields = {"slug": ("name",)}
-    readonly_fields = ("status", "signing_secret")
+    search_fields = ("name", "name_en", "slug", "licence_number")
+    prepopulated_fields = {"slug": ("name_en",)}
+    readonly_fields = ("status", "signing_secret", "product_links")
     inlines = [LoanProductInline, LenderEventInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = [
@@ -290,18 +318,25 @@ class LenderAdmin(StatusActions, admin.ModelAdmin):
             "when": date_format(lender.secret_rotated_at, "DATETIME_FORMAT")
         }
 
+    @admin.display(description=_("products"))
+    def product_links(self, lender: Lender) -> str:
+        if lender.pk is None:
+            return "—"
+        return format_html(
+            '<a href="{}?lender={}">{}</a> · <a href="{}?lender__id__exact={}">{}</a>',
+            reverse("admin:lenders_loanproduct_add"),
+            lender.pk,
+            gettext("Add a product"),
+            reverse("admin:lenders_loanproduct_changelist"),
+            lender.pk,
+            gettext("Find its products in the product list"),
+        )
+
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # a lender is suspended or offboarded, never deleted: records stay
 
     def save_model(self, request, obj, form, change) -> None:
         services.save_lender(lender=obj)
-
-    def save_formset(self, request, form, formset, change) -> None:
-        if formset.model is not LoanProduct:
-            super().save_formset(request, form, formset, change)  # read-only: saves nothing
-            return
-        for product in formset.save(commit=False):
-            services.save_product(product=product)
 
     @admin.action(description=_("Rotate the signing secret (shows the new one once)"))
     def rotate_secret(self, request: HttpRequest, queryset: QuerySet[Lender]):
@@ -341,9 +376,9 @@ class LoanProductAdmin(StatusActions, admin.ModelAdmin):
         "updated_at",
     )
     list_filter = ("status", "category", "repayment_method", "rate_unit", "lender__kind", "lender")
-    search_fields = ("name", "slug", "lender__name")
+    search_fields = ("name", "name_en", "slug", "lender__name", "lender__name_en")
     list_select_related = ("lender",)
-    prepopulated_fields = {"slug": ("name",)}
+    prepopulated_fields = {"slug": ("name_en",)}
     readonly_fields = PRODUCT_READONLY
     form = LoanProductAdminForm
     inlines = [EligibilityRulesInline, ProductEventInline]
@@ -365,9 +400,7 @@ class LoanProductAdmin(StatusActions, admin.ModelAdmin):
 
     @admin.display(description=_("APR range"), ordering="apr_min")
     def apr_range(self, product: LoanProduct) -> str:
-        if product.apr_min is None:
-            return "—"
-        return f"{pct(product.apr_min)} – {pct(product.apr_max)}"
+        return apr_range(product)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # a product is paused or sent back, never deleted: its history stays

@@ -11,12 +11,15 @@ from django.utils.translation import gettext_lazy as _
 from loanmarket.crypto import EncryptedTextField
 
 from . import pricing
+from .localized import Localized
 from .validators import validate_api_base_url
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 PERCENT = {"max_digits": 7, "decimal_places": 4}
 APR = {"max_digits": 9, "decimal_places": 2}
 MAX_QUOTED_PERCENT = Decimal("100")
+# Catalogue text is Chinese, with an optional English twin (``localized``).
+EMPTY_ENGLISH = _("Shown on the English site; empty: the Chinese text is shown.")
 
 
 class LenderKind(models.TextChoices):
@@ -80,15 +83,26 @@ class Lender(models.Model):
     Kind = LenderKind
     Status = LenderStatus
 
-    name = models.CharField(_("name"), max_length=120, unique=True)
+    name = models.CharField(
+        _("name"), max_length=120, unique=True, help_text=_("In Chinese: the legal name.")
+    )
+    name_en = models.CharField(
+        _("name in English"), max_length=120, blank=True, help_text=EMPTY_ENGLISH
+    )
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=LenderKind.choices)
     licence_number = models.CharField(_("licence number"), max_length=80)
     licence_authority = models.CharField(_("issuing authority"), max_length=120)
+    licence_authority_en = models.CharField(
+        _("issuing authority in English"), max_length=120, blank=True, help_text=EMPTY_ENGLISH
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=LenderStatus.choices, default=LenderStatus.APPLIED
     )
     description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(
+        _("description in English"), blank=True, help_text=EMPTY_ENGLISH
+    )
     logo = models.ImageField(_("logo"), upload_to="lenders/logos/", blank=True)
     website = models.URLField(_("website"), blank=True)
     # Integration: where applications go (empty: the partner portal's inbox), and the
@@ -127,6 +141,10 @@ class Lender(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    display_name = Localized("name")
+    display_licence_authority = Localized("licence_authority")
+    display_description = Localized("description")
+
 
 class LoanProduct(models.Model):
     """A loan product as its lender quotes it; ``pricing`` turns it into true cost.
@@ -142,10 +160,16 @@ class LoanProduct(models.Model):
     lender = models.ForeignKey(
         Lender, on_delete=models.PROTECT, related_name="products", verbose_name=_("lender")
     )
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(_("name"), max_length=120, help_text=_("In Chinese."))
+    name_en = models.CharField(
+        _("name in English"), max_length=120, blank=True, help_text=EMPTY_ENGLISH
+    )
     slug = models.SlugField(_("slug"), max_length=60)
     category = models.CharField(_("category"), max_length=20, choices=ProductCategory.choices)
     description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(
+        _("description in English"), blank=True, help_text=EMPTY_ENGLISH
+    )
     min_amount = models.DecimalField(_("minimum amount"), **MONEY)
     max_amount = models.DecimalField(_("maximum amount"), **MONEY)
     min_term_months = models.PositiveSmallIntegerField(
@@ -177,6 +201,9 @@ class LoanProduct(models.Model):
     )
     interest_free_periods = models.PositiveSmallIntegerField(_("interest-free months"), default=0)
     early_repayment_terms = models.TextField(_("early repayment terms"), blank=True)
+    early_repayment_terms_en = models.TextField(
+        _("early repayment terms in English"), blank=True, help_text=EMPTY_ENGLISH
+    )
     approval_minutes = models.PositiveIntegerField(
         _("typical approval time (minutes)"), validators=[MinValueValidator(1)]
     )
@@ -284,6 +311,10 @@ class LoanProduct(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("lenders:product", args=[self.lender.slug, self.slug])
+
+    display_name = Localized("name")
+    display_description = Localized("description")
+    display_early_repayment_terms = Localized("early_repayment_terms")
 
     @property
     def quoted_price(self) -> pricing.QuotedPrice:

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from lenders import pricing
+from lenders.localized import Localized
 from lenders.models import EligibilityRules
 
 from ..bands import Band
@@ -69,7 +70,12 @@ class ProductFacts:
     income_multiple: Decimal | None = None
     revenue_multiple: Decimal | None = None
     apply_url: str = ""
+    name_en: str = ""
+    lender_name_en: str = ""
     rule_id: int = field(init=False, compare=False, repr=False)
+
+    display_name = Localized("name")
+    display_lender_name = Localized("lender_name")
 
     def __post_init__(self) -> None:
         # Products with the same rules (and lender kind and category) are judged once.

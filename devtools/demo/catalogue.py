@@ -16,19 +16,20 @@ from lenders.models import EligibilityRules, Lender, LoanProduct, StatusEvent
 
 D = Decimal
 
+# (kind, name, English name, slug, licence number, issuing authority, in English)
 LENDERS = [
-    ("bank", "Huaxia Harbour Bank", "huaxia-harbour", "B0012H231000001", "NFRA Shanghai Office"),
-    ("bank", "Jade River Commercial Bank", "jade-river", "B0458H244010001", "NFRA Zhejiang Office"),
-    ("consumer_finance", "Silk Road Consumer Finance", "silk-road-cf", "S0015H244030001", "NFRA Guangdong Office"),
-    ("microloan", "Pearl Delta Microcredit", "pearl-delta", "XD-440300-2019-017", "Shenzhen Local Financial Regulatory Bureau"),
-    ("microloan", "Mountain Tea Online Microloans", "mountain-tea", "XD-350100-2020-004", "Fujian Local Financial Regulatory Bureau"),
-    ("p2p", "Bamboo Lending Exchange", "bamboo-exchange", "ZX-110000-2018-211", "Beijing Local Financial Regulatory Bureau"),
-    ("auto_finance", "Great Wall Motor Credit", "great-wall-motor", "A0003H213010001", "NFRA Hebei Office"),
-    ("card_issuer", "Golden Panda Card Services", "golden-panda", "C0021H211000001", "NFRA Beijing Office"),
-    ("consumer_finance", "Lotus Lake Consumer Finance", "lotus-lake-cf", "S0031H232010001", "NFRA Jiangsu Office"),
+    ("bank", "海港银行", "Harbour Bank", "huaxia-harbour", "B0012H231000001", "国家金融监督管理总局上海监管局", "NFRA Shanghai Office"),
+    ("bank", "玉河商业银行", "Jade River Commercial Bank", "jade-river", "B0458H244010001", "国家金融监督管理总局浙江监管局", "NFRA Zhejiang Office"),
+    ("consumer_finance", "丝路消费金融", "Silk Road Consumer Finance", "silk-road-cf", "S0015H244030001", "国家金融监督管理总局广东监管局", "NFRA Guangdong Office"),
+    ("microloan", "珠三角小额贷款", "Pearl Delta Microcredit", "pearl-delta", "XD-440300-2019-017", "深圳市地方金融管理局", "Shenzhen Local Financial Regulatory Bureau"),
+    ("microloan", "山茶网络小贷", "Mountain Tea Online Microloans", "mountain-tea", "XD-350100-2020-004", "福建省地方金融管理局", "Fujian Local Financial Regulatory Bureau"),
+    ("p2p", "竹林借贷平台", "Bamboo Lending Exchange", "bamboo-exchange", "ZX-110000-2018-211", "北京市地方金融管理局", "Beijing Local Financial Regulatory Bureau"),
+    ("auto_finance", "长风汽车金融", "Changfeng Motor Credit", "great-wall-motor", "A0003H213010001", "国家金融监督管理总局河北监管局", "NFRA Hebei Office"),
+    ("card_issuer", "金熊猫信用卡中心", "Golden Panda Card Services", "golden-panda", "C0021H211000001", "国家金融监督管理总局北京监管局", "NFRA Beijing Office"),
+    ("consumer_finance", "莲湖消费金融", "Lotus Lake Consumer Finance", "lotus-lake-cf", "S0031H232010001", "国家金融监督管理总局江苏监管局", "NFRA Jiangsu Office"),
 ]
 
-# (lender slug, name, slug, category, min, max, min term, max term, rate, unit, method,
+# (lender slug, English name, slug, category, min, max, min term, max term, rate, unit, method,
 #  upfront %, monthly fee %, free months, approval minutes)
 PRODUCTS = [
     ("huaxia-harbour", "Salary Express", "salary-express", "cash", 1000, 300000, 1, 36, "3.6", "annual", "equal_installment", "0", "0", 0, 240),
@@ -80,6 +81,41 @@ PRODUCTS = [
     ("pearl-delta", "Pearl Premium Express", "premium-express", "cash", 500, 10000, 1, 6, "1.5", "monthly", "flat_fee", "3", "0", 0, 5),
 ]
 
+# Each product's name in Chinese (the default), by its slug.
+CHINESE_NAMES = {
+    "salary-express": "薪享快贷", "home-renovation": "安家装修分期", "business-flow": "小微经营贷",
+    "car-purchase": "购车贷款", "card-bill": "信用卡账单分期",
+    "quick-cash": "玉河快现", "bullet-bridge": "玉河到期一次还款贷", "merchant-revenue": "商户流水贷",
+    "green-car": "绿色车贷", "appliance": "家电分期",
+    "everyday": "丝路随心借", "education": "丝路教育分期", "travel": "丝路旅行分期",
+    "starter": "丝路新客免息贷", "shop-owner": "丝路店主贷",
+    "seven-day": "珠联7天应急贷", "monthly": "珠联月月贷", "trader": "珠联商贸贷",
+    "phone": "珠联手机分期", "motorbike": "珠联摩托车贷", "premium-express": "珠联尊享极速贷",
+    "tea-garden": "茶园流动资金贷", "daily-cash": "山茶日日借", "harvest-bridge": "山茶采收周转贷",
+    "home-goods": "山茶家居分期", "interest-only": "山茶先息后本贷",
+    "personal": "竹林个人贷", "business": "竹林经营贷", "flexible": "竹林灵活分期",
+    "bridge": "竹林过桥贷", "declining": "竹林等额本金贷",
+    "new-car-zero": "新车零息计划", "used-car": "二手车贷款", "fleet": "车队融资",
+    "balloon": "弹性尾款车贷", "upgrade": "换车分期",
+    "bill": "熊猫账单分期", "cash-advance": "熊猫现金分期", "big-purchase": "熊猫大额消费分期",
+    "card-loan": "熊猫卡友贷", "holiday": "熊猫假期分期",
+    "light": "莲湖轻松借", "furniture": "莲湖家具分期", "studio": "莲湖工作室经营贷",
+    "scooter": "莲湖电动车分期", "one-payment": "莲湖一次还本付息贷",
+}
+# What each category is for, in Chinese and in English.
+DESCRIPTIONS = {
+    "cash": ("线上申请，审批通过后放款至本人银行卡，用于日常消费。",
+             "Apply online; once approved, the money is paid into your own bank card, for everyday spending."),
+    "installment": ("按月分期支付一笔指定消费，款项直接付给商户。",
+                    "Pay for one purchase in monthly installments; the money goes straight to the merchant."),
+    "vehicle": ("用于购买新车或二手车，车辆须办理抵押登记。",
+                "For buying a new or used car; the car is registered as security."),
+    "business": ("面向个体工商户和小微企业主的经营周转贷款。",
+                 "Working capital for sole traders and small business owners."),
+    "credit_card": ("将信用卡账单或一笔大额消费分期偿还。",
+                    "Spread a credit card bill or one large purchase over monthly installments."),
+}
+
 # Who each kind of lender lends to (a business loan adds its own rules below).
 RULES_BY_KIND = {
     "bank": {"min_age": 22, "max_age": 60, "min_monthly_income": D("5000"), "min_months_in_job": 6,
@@ -108,7 +144,8 @@ PRODUCT_FIELDS = (
     "rate_unit", "repayment_method", "upfront_fee_pct", "monthly_fee_pct",
     "interest_free_periods", "approval_minutes",
 )
-EARLY_REPAYMENT = "Free after the third installment; before that, 1% of the principal repaid early."
+EARLY_REPAYMENT = "第三期还款后可免费提前还款；此前提前还款，收取提前偿还本金的1%。"
+EARLY_REPAYMENT_EN = "Free after the third installment; before that, 1% of the principal repaid early."
 
 
 # Demo lenders answer through the sandbox lender (``manage.py sandbox_lender``), except one
@@ -122,14 +159,18 @@ ONBOARDING = {
 }
 
 
-def _lender(kind: str, name: str, slug: str, licence: str, authority: str) -> Lender:
+def _lender(
+    kind: str, name: str, name_en: str, slug: str, licence: str, authority: str, authority_en: str
+) -> Lender:
     lender = Lender.objects.filter(slug=slug).first()
     sandbox = settings.SANDBOX_LENDER_URL.rstrip("/")
     fields = {
         "api_base_url": "" if slug == PORTAL_ONLY else f"{sandbox}/{slug}",
-        "name": name, "kind": kind, "licence_number": licence, "licence_authority": authority,
+        "name": name, "name_en": name_en, "kind": kind, "licence_number": licence,
+        "licence_authority": authority, "licence_authority_en": authority_en,
         "website": f"https://{slug}.example.cn",
-        "description": f"{name} is a fictional lender used in the LoanMarket demo.",
+        "description": f"{name}是贷款超市演示用的虚构放款机构。",
+        "description_en": f"{name_en} is a fictional lender used in the LoanMarket demo.",
     }
     if not (lender and all(getattr(lender, k) == v for k, v in fields.items())):
         lender = lender or Lender(slug=slug)
@@ -143,14 +184,24 @@ def _lender(kind: str, name: str, slug: str, licence: str, authority: str) -> Le
     return lender
 
 
+def _text(name_en: str, slug: str, category: str) -> dict[str, str]:
+    """A demo product's names, description and early-repayment terms, in both languages."""
+    description, description_en = DESCRIPTIONS[category]
+    return {
+        "name": CHINESE_NAMES[slug], "name_en": name_en,
+        "description": description, "description_en": description_en,
+        "early_repayment_terms": EARLY_REPAYMENT, "early_repayment_terms_en": EARLY_REPAYMENT_EN,
+    }
+
+
 def _product(lender: Lender, row: tuple) -> tuple[LoanProduct, bool]:
-    name, slug, *values = row
+    name_en, slug, *values = row
     fields = dict(zip(PRODUCT_FIELDS, values, strict=True))
     for key in ("min_amount", "max_amount"):
         fields[key] = D(fields[key]).quantize(D("0.01"))
     for key in ("rate_value", "upfront_fee_pct", "monthly_fee_pct"):
         fields[key] = D(fields[key]).quantize(D("0.0001"))
-    fields.update(name=name, early_repayment_terms=EARLY_REPAYMENT)
+    fields.update(_text(name_en, slug, fields["category"]))
     product = LoanProduct.objects.filter(lender=lender, slug=slug).first()
     if product and all(getattr(product, k) == v for k, v in fields.items()):
         return product, False
@@ -181,7 +232,7 @@ def _rules(product: LoanProduct, lender: Lender) -> None:
 @transaction.atomic
 def load_demo() -> dict[str, int]:
     """Create or update the demo catalogue; a second run changes nothing."""
-    lenders = {row[2]: _lender(*row) for row in LENDERS}
+    lenders = {row[3]: _lender(*row) for row in LENDERS}
     changed = 0
     for lender_slug, *row in PRODUCTS:
         product, was_changed = _product(lenders[lender_slug], tuple(row))
@@ -204,8 +255,11 @@ def create_bench_products(*, count: int, seed: int = 7) -> int:
     for batch_start in range(existing, count, 500):
         batch = []
         for index in range(batch_start, min(batch_start + 500, count)):
-            _lender_slug, name, _slug, *values = rng.choice(PRODUCTS[:-1])
+            _lender_slug, name_en, slug, *values = rng.choice(PRODUCTS[:-1])
             fields = dict(zip(PRODUCT_FIELDS, values, strict=True))
+            text = _text(name_en, slug, fields["category"])
+            text["name"] += f" #{index}"
+            text["name_en"] += f" #{index}"
             for key in ("min_amount", "max_amount", "upfront_fee_pct", "monthly_fee_pct"):
                 fields[key] = D(fields[key])
             fields["rate_value"] = (D(fields["rate_value"]) * rng.randint(80, 120) / 100).quantize(
@@ -215,8 +269,7 @@ def create_bench_products(*, count: int, seed: int = 7) -> int:
                 LoanProduct(
                     lender=lenders[index % len(lenders)],
                     slug=f"bench-{index}",
-                    name=f"{name} #{index}",
-                    early_repayment_terms=EARLY_REPAYMENT,
+                    **text,
                     **fields,
                 )
             )

@@ -1,3 +1,4 @@
+import re
 from io import StringIO
 
 import pytest
@@ -62,3 +63,26 @@ def test_load_demo_runs_with_debug_on(settings):
     call_command("load_demo", stdout=StringIO())
 
     assert get_user_model().objects.filter(username="admin@demo.test", is_staff=True).exists()
+
+
+CJK = r"[\u4e00-\u9fff]"
+HALF_WIDTH_BESIDE_CHINESE = rf"{CJK}\s*[,.:;?!()]|[,:;?!()]\s*{CJK}"
+
+
+def test_demo_lenders_and_products_are_named_in_chinese_and_in_english():
+    load_demo()
+
+    texts = []
+    for lender in Lender.objects.all():
+        assert re.search(CJK, lender.name), lender.name
+        assert re.search(CJK, lender.licence_authority), lender.licence_authority
+        assert not re.search(CJK, lender.name_en + lender.licence_authority_en), lender.name_en
+        assert all((lender.name_en, lender.licence_authority_en, lender.description_en))
+        texts += [lender.name, lender.licence_authority, lender.description]
+    for product in LoanProduct.objects.all():
+        assert re.search(CJK, product.name), product.name
+        assert not re.search(CJK, product.name_en), product.name_en
+        assert all((product.name_en, product.description_en, product.early_repayment_terms_en))
+        texts += [product.name, product.description, product.early_repayment_terms]
+    for text in texts:
+        assert not re.search(HALF_WIDTH_BESIDE_CHINESE, text), text

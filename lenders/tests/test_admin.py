@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 import pytest
@@ -162,6 +163,34 @@ def test_lender_page_lists_its_products_inline(staff_client):
 
     assert response.status_code == 200
     assert "Inline Loan" in response.content.decode()
+
+
+def test_lender_page_lists_its_products_one_line_each_linked_to_their_pages(
+    staff_client, django_assert_max_num_queries
+):
+    """Not a stacked form per product: a product is edited on its own page."""
+    lender = LenderFactory()
+    products = LoanProductFactory.create_batch(12, lender=lender, name_en="Listed Loan")
+
+    with django_assert_max_num_queries(20):
+        page = staff_client.get(reverse("admin:lenders_lender_change", args=[lender.pk]))
+    html = page.content.decode()
+
+    assert 'class="js-inline-admin-formset inline-group" id="products-group"' in html
+    assert "tabular" in html
+    assert not re.search(r'name="products-\d+-(?!id"|lender")', html)  # no product fields
+    assert html.count("Listed Loan") == 12
+    for product in products:
+        assert reverse("admin:lenders_loanproduct_change", args=[product.pk]) in html
+    assert f"{reverse('admin:lenders_loanproduct_add')}?lender={lender.pk}" in html
+
+
+def test_a_product_is_added_for_its_lender_from_the_lender_page(staff_client):
+    lender = LenderFactory()
+
+    page = staff_client.get(reverse("admin:lenders_loanproduct_add"), {"lender": lender.pk})
+
+    assert f'<option value="{lender.pk}" selected>' in page.content.decode()
 
 
 def test_lender_list_filters_by_status_and_searches(staff_client):

@@ -76,6 +76,16 @@ def test_the_admin_login_page_sends_visitors_to_the_site_login(client):
     assert response.status_code == 200
 
 
+@pytest.mark.parametrize(("language", "label"), [("zh-hans", "电子邮件"), ("en", "Email")])
+def test_the_admin_login_asks_for_the_email(client, language, label):
+    page = client.get(admin_index(), follow=True, HTTP_ACCEPT_LANGUAGE=language)
+
+    html = page.content.decode()
+    assert f'<label for="id_login">{label}</label>' in html
+    assert 'type="email" name="login"' in html
+    assert 'name="username"' not in html
+
+
 def test_twelve_wrong_admin_passwords_then_the_right_one_are_refused(client, staff_without_totp):
     for _ in range(12):
         admin_form_login(client, staff_without_totp, "wrong")
