@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lenders import pricing
 from lenders.choices import City, LoanPurpose, Occupation
 from lenders.models import MONEY, Lender, LoanProduct
 from loanmarket.crypto import EncryptedTextField
@@ -198,6 +199,14 @@ class Application(models.Model):
     @property
     def is_final(self) -> bool:
         return self.status in states.FINAL
+
+    @property
+    def payment_summary(self) -> pricing.PaymentSummary:
+        """The shape of the payments applied for, priced by the one engine (the product is
+        read with the application: ``select_related("product")``)."""
+        return pricing.quote(
+            self.product.quoted_price, amount=self.amount, term_months=self.term_months
+        ).payment_summary
 
 
 class ApplicationEvent(models.Model):
