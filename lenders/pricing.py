@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import itertools
 import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -316,7 +317,7 @@ def _shape(payments: tuple[Decimal, ...]) -> PaymentShape | None:
     tolerance = CENT * len(payments)
     if all(p == body[0] for p in body):
         return PaymentShape.LEVEL if abs(last - body[0]) <= tolerance else PaymentShape.BALLOON
-    falling = all(a >= b for a, b in zip(body, body[1:], strict=False))
+    falling = all(a >= b for a, b in itertools.pairwise(body))
     if falling and last <= body[-1] + tolerance and payments[0] > last:
         return PaymentShape.FALLING
     return None
