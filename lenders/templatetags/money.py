@@ -88,8 +88,12 @@ class PaymentWords:
 def payment_terms(cost) -> PaymentWords:
     """The payments of ``cost`` (a Quote, a Schedule or anything with a ``payment_summary``)
     as every page and email words them: "¥883.58" a month when level, otherwise the truth
-    in as few words, its largest payment always among them."""
-    return payment_words(cost.payment_summary)
+    in as few words, its largest payment always among them. A cost that knows only its first
+    payment is shown as that, by that name: never as a monthly payment."""
+    summary = getattr(cost, "payment_summary", None)
+    if summary is None:
+        return PaymentWords(label=_("First payment"), text=cny(cost.first_payment), is_level=False)
+    return payment_words(summary)
 
 
 def payment_words(summary: PaymentSummary) -> PaymentWords:

@@ -15,7 +15,7 @@ from lenders.pricing import (
     quote,
     summarise_payments,
 )
-from lenders.templatetags.money import cny, payment_words
+from lenders.templatetags.money import cny, payment_terms, payment_words
 from lenders.tests.factories import LenderFactory, LoanProductFactory
 
 
@@ -176,3 +176,13 @@ def test_the_catalogue_says_what_a_borrower_receives_after_an_upfront_fee(client
     html = " ".join(response.content.decode().split())
     assert "For ¥20,000.00 over 12 months; you receive ¥19,600.00 after the upfront fee." in html
     assert "You receive ¥9,800.00." in html  # the representative example's
+
+
+def test_a_cost_that_knows_only_its_first_payment_is_never_called_monthly():
+    class Brief:
+        first_payment = Decimal("166.67")
+
+    with translation.override("en"):
+        pay = payment_terms(Brief())
+
+    assert (pay.label, pay.text) == ("First payment", "¥166.67")
