@@ -197,16 +197,16 @@ class Application(models.Model):
         return reverse("applications:detail", args=[self.id])
 
     @property
-    def is_final(self) -> bool:
-        return self.status in states.FINAL
-
-    @property
     def payment_summary(self) -> pricing.PaymentSummary:
         """The shape of the payments applied for, priced by the one engine (the product is
         read with the application: ``select_related("product")``)."""
         return pricing.quote(
             self.product.quoted_price, amount=self.amount, term_months=self.term_months
         ).payment_summary
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in states.FINAL
 
 
 class ApplicationEvent(models.Model):
