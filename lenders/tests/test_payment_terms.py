@@ -5,6 +5,8 @@ from decimal import Decimal
 
 import pytest
 from django.utils import translation
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lenders.models import LoanProduct
 from lenders.pricing import (
@@ -118,18 +120,24 @@ def test_a_one_month_loan_is_one_payment_at_the_end():
     )
 
 
-@pytest.mark.parametrize("method", [m.value for m in RepaymentMethod])
-@pytest.mark.parametrize("free", [0, 1, 5])
-@pytest.mark.parametrize(("amount", "term"), [("9999.99", 7), ("20000", 24), ("500", 2)])
-def test_the_largest_payment_is_always_in_the_words(method, free, amount, term):
+@settings(max_examples=300, deadline=None)
+@given(
+    method=st.sampled_from(list(RepaymentMethod)),
+    rate=st.decimals(min_value=0, max_value=3, places=2),
+    monthly_fee=st.sampled_from([Decimal("0"), Decimal("0.1"), Decimal("0.5")]),
+    free=st.integers(min_value=0, max_value=12),
+    amount=st.decimals(min_value=100, max_value=500000, places=2),
+    term=st.integers(min_value=1, max_value=60),
+)
+def test_the_largest_payment_is_always_in_the_words(method, rate, monthly_fee, free, amount, term):
     price = QuotedPrice(
-        rate_value=Decimal("18"),
-        rate_unit=RateUnit.ANNUAL,
-        repayment_method=RepaymentMethod(method),
-        monthly_fee_pct=Decimal("0.1"),
+        rate_value=rate,
+        rate_unit=RateUnit.MONTHLY,
+        repayment_method=method,
+        monthly_fee_pct=monthly_fee,
         interest_free_periods=free,
     )
-    summary = quote(price, amount=Decimal(amount), term_months=term).payment_summary
+    summary = quote(price, amount=amount, term_months=term).payment_summary
     with translation.override("en"):
         text = payment_words(summary).text
     rounding = summary.shape == PaymentShape.LEVEL and summary.largest == summary.final
