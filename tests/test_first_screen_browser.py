@@ -87,6 +87,12 @@ def test_the_catalogue_filters_fold_behind_one_button_on_a_phone_only(browser, l
         expect(amount).to_be_hidden()
         page.get_by_text("Filter and sort").click()
         expect(amount).to_be_visible()
+        amount.fill("20000")
+        page.get_by_label("Term (months)").fill("12")
+        page.get_by_role("button", name="Show offers").click()
+        expect(page.get_by_text("¥20,000.00 over 12 months").first).to_be_visible()
+        expect(amount).to_be_hidden()  # folded again over the offers
+        on_first_screen(page, PHONE["height"])
 
         page = desktop.new_page()
         page.goto(live_server.url + "/loans/")
