@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lenders import pricing
 from lenders.choices import City, LoanPurpose, Occupation
 from lenders.models import MONEY, Lender, LoanProduct
 from loanmarket.crypto import EncryptedTextField
@@ -210,6 +211,14 @@ class Application(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("applications:detail", args=[self.id])
+
+    @property
+    def payment_summary(self) -> pricing.PaymentSummary:
+        """The shape of the payments applied for, priced by the one engine (the product is
+        read with the application: ``select_related("product")``)."""
+        return pricing.quote(
+            self.product.quoted_price, amount=self.amount, term_months=self.term_months
+        ).payment_summary
 
     @property
     def is_final(self) -> bool:

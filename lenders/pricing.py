@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import itertools
 import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -92,6 +93,14 @@ class Schedule:
     @property
     def first_payment(self) -> Decimal:
         return self.installments[0].payment
+
+    @property
+    def payments(self) -> tuple[Decimal, ...]:
+        return tuple(i.payment for i in self.installments)
+
+    @property
+    def payment_summary(self) -> PaymentSummary:
+        return summarise_payments(self.payments)
 
     @property
     def net_disbursed(self) -> Decimal:
@@ -217,7 +226,7 @@ def _waive(price: QuotedPrice, amount: Decimal, n: int, rows: list) -> list:
 @dataclass(frozen=True)
 class Quote:
     """A loan's cost in brief, for lists of offers: the same figures a full schedule
-    gives, without the dated installments."""
+    gives, without the dated installments (their payments, in order, only)."""
 
     amount: Decimal
     term_months: int
@@ -228,6 +237,90 @@ class Quote:
     total_repayment: Decimal
     apr: Decimal
     ear: Decimal
+    payments: tuple[Decimal, ...] = ()
+
+    @property
+    def payment_summary(self) -> PaymentSummary:
+        return summarise_payments(self.payments)
+
+    @property
+    def net_disbursed(self) -> Decimal:
+        return self.amount - self.upfront_fee
+
+
+class PaymentShape(StrEnum):
+    """How a loan's installments run, as a borrower would say it."""
+
+    LEVEL = "level"  # ``regular`` every month (the last may differ by the rounding)
+    FALLING = "falling"  # ``regular`` first, falling every month to ``final``
+    BALLOON = "balloon"  # ``regular`` a month, then ``final`` at the end
+    SINGLE = "single"  # one payment, ``final``, at the end
+
+
+@dataclass(frozen=True)
+class PaymentSummary:
+    """A schedule's payments in brief, true to the largest of them.
+
+    An introductory run (the interest-free months) comes first when it differs from what
+    follows: ``intro_months`` payments from ``intro_first`` to ``intro_last``; then the
+    ``shape`` with its ``regular`` and ``final`` payments.
+    """
+
+    shape: PaymentShape
+    regular: Decimal
+    final: Decimal
+    intro_months: int = 0
+    intro_first: Decimal = ZERO
+    intro_last: Decimal = ZERO
+    largest: Decimal = ZERO
+
+    @property
+    def is_level(self) -> bool:
+        """The same payment every month (to the cent, the last aside): a monthly payment."""
+        return self.shape == PaymentShape.LEVEL and not self.intro_months
+
+
+def summarise_payments(payments: tuple[Decimal, ...] | list[Decimal]) -> PaymentSummary:
+    """The shape of ``payments`` (in order) in as few figures as tell the truth.
+
+    Level means every payment but the last is the same to the cent, and the last is within
+    a cent a month of it (what rounding each month to the cent can move it by). Anything
+    else names its largest payment: a balloon's last, a falling plan's first, an intro's.
+    """
+    if not payments:
+        raise ValueError("a schedule has at least one payment")
+    payments = tuple(payments)
+    largest = max(payments)
+    if len(payments) == 1:
+        return PaymentSummary(
+            shape=PaymentShape.SINGLE, regular=payments[0], final=payments[0], largest=largest
+        )
+    for start in range(len(payments) - 1):
+        shape = _shape(payments[start:])
+        if shape is not None:
+            intro = payments[:start]
+            return PaymentSummary(
+                shape=shape,
+                regular=payments[start],
+                final=payments[-1],
+                intro_months=len(intro),
+                intro_first=intro[0] if intro else ZERO,
+                intro_last=intro[-1] if intro else ZERO,
+                largest=largest,
+            )
+    raise AssertionError("two payments always have a shape")  # pragma: no cover
+
+
+def _shape(payments: tuple[Decimal, ...]) -> PaymentShape | None:
+    """The shape of two or more payments, or ``None`` when they have none of ours."""
+    *body, last = payments
+    tolerance = CENT * len(payments)
+    if all(p == body[0] for p in body):
+        return PaymentShape.LEVEL if abs(last - body[0]) <= tolerance else PaymentShape.BALLOON
+    falling = all(a >= b for a, b in itertools.pairwise(body))
+    if falling and last <= body[-1] + tolerance and payments[0] > last:
+        return PaymentShape.FALLING
+    return None
 
 
 def _price(price: QuotedPrice, amount: Decimal, n: int) -> tuple:
@@ -260,6 +353,7 @@ def quote(price: QuotedPrice, *, amount: Decimal, term_months: int) -> Quote:
         total_repayment=sum((p + i + f for p, i, f in rows), ZERO),
         apr=_percent(irr * 12),
         ear=_percent((1 + irr) ** 12 - 1),
+        payments=tuple(p + i + f for p, i, f in rows),
     )
 
 

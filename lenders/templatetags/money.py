@@ -1,10 +1,13 @@
 """Money, rates and durations as borrowers read them: ¥12,000.00 and 13.03%."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from lenders.pricing import PaymentShape, PaymentSummary
 
 register = template.Library()
 
@@ -70,3 +73,64 @@ def quoted_price(product) -> str:
             product.interest_free_periods,
         ) % {"quote": text, "n": product.interest_free_periods}
     return text
+
+
+@dataclass(frozen=True)
+class PaymentWords:
+    """A schedule's payments in words: ``label`` names ``text`` ("Monthly payment", ¥883.58)."""
+
+    label: str
+    text: str
+    is_level: bool
+
+
+@register.simple_tag
+def payment_terms(cost) -> PaymentWords:
+    """The payments of ``cost`` (a Quote, a Schedule or anything with a ``payment_summary``)
+    as every page and email words them: "¥883.58" a month when level, otherwise the truth
+    in as few words, its largest payment always among them. A cost that knows only its first
+    payment is shown as that, by that name: never as a monthly payment."""
+    summary = getattr(cost, "payment_summary", None)
+    if summary is None:
+        return PaymentWords(label=_("First payment"), text=cny(cost.first_payment), is_level=False)
+    return payment_words(summary)
+
+
+def payment_words(summary: PaymentSummary) -> PaymentWords:
+    if summary.is_level:
+        return PaymentWords(label=_("Monthly payment"), text=cny(summary.regular), is_level=True)
+    regular, final = cny(summary.regular), cny(summary.final)
+    if summary.shape == PaymentShape.SINGLE:
+        return PaymentWords(
+            label=_("Repayments"),
+            text=_("%(final)s once at the end") % {"final": final},
+            is_level=False,
+        )
+    if summary.shape == PaymentShape.FALLING:
+        rest = _("%(first)s falling to %(last)s") % {"first": regular, "last": final}
+    elif summary.shape == PaymentShape.BALLOON:
+        rest = _("%(regular)s a month, then %(final)s at the end") % {
+            "regular": regular,
+            "final": final,
+        }
+    else:
+        rest = _("%(amount)s a month") % {"amount": regular}
+    if not summary.intro_months:
+        label = _("Monthly payment") if summary.shape == PaymentShape.FALLING else _("Repayments")
+        return PaymentWords(label=label, text=rest, is_level=False)
+    first, last, n = cny(summary.intro_first), cny(summary.intro_last), summary.intro_months
+    if n == 1:
+        text = _("first %(first)s, then %(rest)s") % {"first": first, "rest": rest}
+    elif summary.intro_first == summary.intro_last:
+        text = ngettext(
+            "%(amount)s a month for the first %(n)d month, then %(rest)s",
+            "%(amount)s a month for the first %(n)d months, then %(rest)s",
+            n,
+        ) % {"amount": first, "n": n, "rest": rest}
+    else:
+        text = ngettext(
+            "%(first)s to %(last)s for the first %(n)d month, then %(rest)s",
+            "%(first)s to %(last)s for the first %(n)d months, then %(rest)s",
+            n,
+        ) % {"first": first, "last": last, "n": n, "rest": rest}
+    return PaymentWords(label=_("Repayments"), text=text, is_level=False)

@@ -71,8 +71,8 @@ def test_catalogue_rows_carry_a_representative_example(client, flat_fee_product)
     response = client.get(CATALOGUE, HTTP_ACCEPT_LANGUAGE="en")
 
     assert (
-        "Example: borrow ¥10,000.00 over 12 months, first payment ¥893.33, "
-        "total repayment ¥10,720.00, APR 13.03%." in " ".join(rendered(response).split())
+        "Example: borrow ¥10,000.00 over 12 months. Monthly payment: ¥893.33. "
+        "Total repayment ¥10,720.00, APR 13.03%." in " ".join(rendered(response).split())
     )
 
 
