@@ -1,4 +1,6 @@
 import uuid
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -7,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lenders import pricing
 from lenders.choices import City, LoanPurpose, Occupation
 from lenders.models import MONEY, Lender, LoanProduct
 from loanmarket.crypto import EncryptedTextField
@@ -131,6 +134,17 @@ class MatchLog(models.Model):
         return f"match {self.pk}"
 
 
+@dataclass(frozen=True)
+class Terms:
+    """A loan's terms in brief (what a dashboard card or an email shows)."""
+
+    amount: Decimal
+    term_months: int
+    apr: Decimal
+    first_payment: Decimal
+    total_repayment: Decimal
+
+
 class Application(models.Model):
     """A borrower's application to one lender's product, forwarded with their consent.
 
@@ -162,6 +176,11 @@ class Application(models.Model):
     decision_amount = models.DecimalField(**MONEY, null=True, blank=True)
     decision_apr = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
     decision_term_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The approved terms as our engine prices them (``services.offers.check_approval``): the
+    # price (``pricing.QuotedPrice`` fields, as strings) and its figures, fixed at approval.
+    decision_price = models.JSONField(null=True, blank=True, editable=False)
+    decision_first_payment = models.DecimalField(**MONEY, null=True, blank=True)
+    decision_total_repayment = models.DecimalField(**MONEY, null=True, blank=True)
     decision_reason = models.TextField(blank=True)
     submitted_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -198,6 +217,55 @@ class Application(models.Model):
     @property
     def is_final(self) -> bool:
         return self.status in states.FINAL
+
+    @property
+    def applied_terms(self) -> Terms:
+        return Terms(
+            amount=self.amount,
+            term_months=self.term_months,
+            apr=self.apr,
+            first_payment=self.first_payment,
+            total_repayment=self.total_repayment,
+        )
+
+    @property
+    def decided_terms(self) -> Terms | None:
+        """What the lender approved, priced by our engine; ``None`` before an approval."""
+        if self.decision_price is None:
+            return None
+        return Terms(
+            amount=self.decision_amount,
+            term_months=self.decision_term_months,
+            apr=self.decision_apr,
+            first_payment=self.decision_first_payment,
+            total_repayment=self.decision_total_repayment,
+        )
+
+    @property
+    def terms(self) -> Terms:
+        """The terms that hold now: the decided ones once there are any."""
+        return self.decided_terms or self.applied_terms
+
+    @property
+    def terms_changed(self) -> bool:
+        """The lender approved other terms than those applied for."""
+        decided = self.decided_terms
+        return decided is not None and (decided.amount, decided.term_months, decided.apr) != (
+            self.amount,
+            self.term_months,
+            self.apr,
+        )
+
+    @property
+    def awaits_acceptance(self) -> bool:
+        """Approved at changed terms that the borrower has not yet accepted."""
+        return self.status == ApplicationStatus.APPROVED and self.terms_changed
+
+    @property
+    def decided_price(self) -> pricing.QuotedPrice | None:
+        if self.decision_price is None:
+            return None
+        return pricing.price_from_dict(self.decision_price)
 
 
 class ApplicationEvent(models.Model):
@@ -250,6 +318,7 @@ class Delivery(models.Model):
     class Kind(models.TextChoices):
         FORWARD = "forward", _("Application")
         WITHDRAWAL = "withdrawal", _("Withdrawal notice")
+        ACCEPTANCE = "acceptance", _("Notice that the borrower accepted changed terms")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Pending")

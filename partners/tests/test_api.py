@@ -76,7 +76,13 @@ def test_an_approval_records_the_offer_and_emails_the_borrower(
             client,
             lender,
             application.id,
-            event(application, "approved", approved_amount="18000.00", apr="9.50", term_months=12),
+            event(
+                application,
+                "approved",
+                approved_amount="18000.00",
+                apr=str(application.apr),
+                term_months=12,
+            ),
             message_id="b",
         )
     services.notify_decision(application_id=application.pk)  # what the queued task runs
