@@ -87,9 +87,7 @@ def decline_offer(request: HttpRequest, application_id) -> HttpResponse:
         services.decline_offer(borrower=request.user, application=application, offer=offer)
     except ApplicationError as exc:
         return _detail(request, _own(request, application_id), error=exc.message, status=409)
-    messages.success(
-        request, _("You turned the new terms down and your application is withdrawn.")
-    )
+    messages.success(request, _("You turned the new terms down and your application is withdrawn."))
     return redirect(application)
 
 
