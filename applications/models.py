@@ -173,15 +173,23 @@ class Application(models.Model):
     shared_data = EncryptedTextField(editable=False)
     lender_reference = models.CharField(_("lender's reference"), max_length=100, blank=True)
     in_portal_inbox = models.BooleanField(_("waiting in the partner portal"), default=False)
-    decision_amount = models.DecimalField(**MONEY, null=True, blank=True)
-    decision_apr = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
-    decision_term_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    decision_amount = models.DecimalField(_("approved amount"), **MONEY, null=True, blank=True)
+    decision_apr = models.DecimalField(
+        _("approved APR (%)"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    decision_term_months = models.PositiveSmallIntegerField(
+        _("approved term (months)"), null=True, blank=True
+    )
     # The approved terms as our engine prices them (``services.offers.check_approval``): the
     # price (``pricing.QuotedPrice`` fields, as strings) and its figures, fixed at approval.
     decision_price = models.JSONField(null=True, blank=True, editable=False)
-    decision_first_payment = models.DecimalField(**MONEY, null=True, blank=True)
-    decision_total_repayment = models.DecimalField(**MONEY, null=True, blank=True)
-    decision_reason = models.TextField(blank=True)
+    decision_first_payment = models.DecimalField(
+        _("first payment at the approved terms"), **MONEY, null=True, blank=True
+    )
+    decision_total_repayment = models.DecimalField(
+        _("total repayment at the approved terms"), **MONEY, null=True, blank=True
+    )
+    decision_reason = models.TextField(_("lender's reason"), blank=True)
     submitted_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
