@@ -95,7 +95,9 @@ def test_the_borrowers_page_shows_the_changed_terms_beside_those_applied_for(
     assert f"¥{changed.total_repayment:,}" in page  # the old total
     assert f"¥{schedule.total_repayment:,}" in page  # the new total, from our engine
     assert f"¥{schedule.first_payment:,}" in page
-    assert page.count("<tr><td>") == 6  # the new schedule, one row per installment
+    assert len(schedule.installments) == 6
+    for row in schedule.installments:  # the new schedule, every installment
+        assert f"<td>{row.due.isoformat()}</td><td>¥{row.principal:,}</td>" in page
     assert "Accept the new terms" in page
     assert "Turn them down" in page
 
