@@ -91,7 +91,10 @@ class EventIn(Schema):
     def _aware_in_utc(cls, value: datetime.datetime) -> datetime.datetime:
         if value.utcoffset() is None:
             raise ValueError("give the UTC offset, e.g. 2026-11-28T10:00:00+08:00")
-        return value.astimezone(datetime.UTC)
+        try:
+            return value.astimezone(datetime.UTC)
+        except OverflowError:  # 0001-01-01T00:00:00+03:04 is before year 1 in UTC
+            raise ValueError("out of range once in UTC") from None
 
     @model_validator(mode="after")
     def _an_approval_says_what_was_approved(self) -> "EventIn":
