@@ -168,7 +168,7 @@ class EventInline(ReadOnlyRecords, admin.TabularInline):
 class ApplicationAdmin(KeepsRecords, admin.ModelAdmin):
     """Status is read-only: it changes through services (here: the re-send action)."""
 
-    list_display = ("id", "lender", "product", "amount", "status", "submitted_at")
+    list_display = ("id", "lender", "product", "amount_now", "apr_now", "status", "submitted_at")
     list_filter = ("status", "in_portal_inbox", "lender")
     list_select_related = ("lender", "product")
     date_hierarchy = "submitted_at"
@@ -183,6 +183,12 @@ class ApplicationAdmin(KeepsRecords, admin.ModelAdmin):
         "apr",
         "first_payment",
         "total_repayment",
+        "decision_amount",
+        "decision_term_months",
+        "decision_apr",
+        "decision_first_payment",
+        "decision_total_repayment",
+        "decision_reason",
         "status",
         "lender_reference",
         "in_portal_inbox",
@@ -194,6 +200,14 @@ class ApplicationAdmin(KeepsRecords, admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    @admin.display(description=_("amount (as decided, else as applied for)"))
+    def amount_now(self, application: Application):
+        return application.terms.amount
+
+    @admin.display(description=_("APR (as decided, else as applied for)"))
+    def apr_now(self, application: Application):
+        return application.terms.apr
 
     @admin.action(description=_("Re-send the selected applications to their lenders"))
     def resend(self, request, queryset) -> None:

@@ -63,3 +63,34 @@ class EventTimeOutOfRange(ApplicationError):
 
     def __init__(self) -> None:
         super().__init__(_("occurred_at must fall between the application's submission and now."))
+
+
+class TermsOutOfRange(ApplicationError):
+    """An approval outside what the product publishes; ``reasons`` say each breach."""
+
+    code = "terms_out_of_range"
+
+    def __init__(self, reasons: list[str]) -> None:
+        super().__init__(" ".join(reasons))
+        self.reasons = reasons
+
+
+class OfferNotAccepted(ApplicationError):
+    """A disbursement of changed terms the borrower has not accepted (yet)."""
+
+    code = "offer_not_accepted"
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "The approved terms differ from those applied for, and the borrower has not "
+                "accepted them yet: nothing may be disbursed until they do."
+            )
+        )
+
+
+class OfferChanged(ApplicationError):
+    """The borrower answered an offer that is no longer the one waiting for an answer (a
+    second click, an old tab): nothing changed."""
+
+    code = "offer_changed"

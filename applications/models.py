@@ -1,4 +1,6 @@
 import uuid
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -137,6 +139,18 @@ class MatchLog(models.Model):
         return f"match {self.pk}"
 
 
+@dataclass(frozen=True)
+class Terms:
+    """A loan's terms in brief (what a dashboard card or an email shows)."""
+
+    amount: Decimal
+    term_months: int
+    apr: Decimal
+    first_payment: Decimal
+    total_repayment: Decimal
+    payment_summary: pricing.PaymentSummary
+
+
 class Application(models.Model):
     """A borrower's application to one lender's product, forwarded with their consent.
 
@@ -161,7 +175,9 @@ class Application(models.Model):
     amount = models.DecimalField(_("amount"), **MONEY)
     term_months = models.PositiveSmallIntegerField(_("term (months)"))
     purpose = models.CharField(_("purpose"), max_length=20, choices=LoanPurpose.choices)
-    # The cost disclosed and agreed to, from the pricing engine.
+    # The cost disclosed and agreed to, from the pricing engine, and the price it came from
+    # (``pricing.QuotedPrice`` fields, as strings), so that a later repricing changes neither.
+    applied_price = models.JSONField(editable=False)
     apr = models.DecimalField(_("APR (%)"), max_digits=9, decimal_places=2)
     first_payment = models.DecimalField(_("first payment"), **MONEY)
     total_repayment = models.DecimalField(_("total repayment"), **MONEY)
@@ -178,6 +194,15 @@ class Application(models.Model):
     )
     decision_term_months = models.PositiveSmallIntegerField(
         _("approved term (months)"), null=True, blank=True
+    )
+    # The approved terms as our engine prices them (``services.offers.check_approval``): the
+    # price (``pricing.QuotedPrice`` fields, as strings) and its figures, fixed at approval.
+    decision_price = models.JSONField(null=True, blank=True, editable=False)
+    decision_first_payment = models.DecimalField(
+        _("first payment at the approved terms"), **MONEY, null=True, blank=True
+    )
+    decision_total_repayment = models.DecimalField(
+        _("total repayment at the approved terms"), **MONEY, null=True, blank=True
     )
     decision_reason = models.TextField(_("lender's reason"), blank=True)
     submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
@@ -214,15 +239,72 @@ class Application(models.Model):
 
     @property
     def payment_summary(self) -> pricing.PaymentSummary:
-        """The shape of the payments applied for, priced by the one engine (the product is
-        read with the application: ``select_related("product")``)."""
+        """The shape of the payments applied for, priced by the one engine at the price
+        applied for."""
         return pricing.quote(
-            self.product.quoted_price, amount=self.amount, term_months=self.term_months
+            pricing.price_from_dict(self.applied_price),
+            amount=self.amount,
+            term_months=self.term_months,
         ).payment_summary
 
     @property
     def is_final(self) -> bool:
         return self.status in states.FINAL
+
+    @property
+    def applied_terms(self) -> Terms:
+        return Terms(
+            amount=self.amount,
+            term_months=self.term_months,
+            apr=self.apr,
+            first_payment=self.first_payment,
+            total_repayment=self.total_repayment,
+            payment_summary=self.payment_summary,
+        )
+
+    @property
+    def decided_terms(self) -> Terms | None:
+        """What the lender approved, priced by our engine; ``None`` before an approval."""
+        if self.decision_price is None:
+            return None
+        return Terms(
+            amount=self.decision_amount,
+            term_months=self.decision_term_months,
+            apr=self.decision_apr,
+            first_payment=self.decision_first_payment,
+            total_repayment=self.decision_total_repayment,
+            payment_summary=pricing.quote(
+                self.decided_price,
+                amount=self.decision_amount,
+                term_months=self.decision_term_months,
+            ).payment_summary,
+        )
+
+    @property
+    def terms(self) -> Terms:
+        """The terms that hold now: the decided ones once there are any."""
+        return self.decided_terms or self.applied_terms
+
+    @property
+    def terms_changed(self) -> bool:
+        """The lender approved other terms than those applied for."""
+        decided = self.decided_terms
+        return decided is not None and (decided.amount, decided.term_months, decided.apr) != (
+            self.amount,
+            self.term_months,
+            self.apr,
+        )
+
+    @property
+    def awaits_acceptance(self) -> bool:
+        """Approved at changed terms that the borrower has not yet accepted."""
+        return self.status == ApplicationStatus.APPROVED and self.terms_changed
+
+    @property
+    def decided_price(self) -> pricing.QuotedPrice | None:
+        if self.decision_price is None:
+            return None
+        return pricing.price_from_dict(self.decision_price)
 
 
 class ApplicationEvent(models.Model):
@@ -286,6 +368,7 @@ class Delivery(models.Model):
     class Kind(models.TextChoices):
         FORWARD = "forward", _("Application")
         WITHDRAWAL = "withdrawal", _("Withdrawal notice")
+        ACCEPTANCE = "acceptance", _("Notice that the borrower accepted changed terms")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Pending")

@@ -22,6 +22,7 @@ class ApplicationStatus(models.TextChoices):
     IN_REVIEW = "in_review", gettext_lazy("In review")
     MORE_INFO_NEEDED = "more_info_needed", gettext_lazy("More information needed")
     APPROVED = "approved", gettext_lazy("Approved")
+    OFFER_ACCEPTED = "offer_accepted", gettext_lazy("Changed terms accepted")
     DECLINED = "declined", gettext_lazy("Declined")
     DISBURSED = "disbursed", gettext_lazy("Disbursed")
     WITHDRAWN = "withdrawn", gettext_lazy("Withdrawn")
@@ -37,7 +38,10 @@ ALLOWED: dict[str, set[str]] = {
     S.FORWARDED: {S.IN_REVIEW, S.MORE_INFO_NEEDED, S.APPROVED, S.DECLINED, S.WITHDRAWN, S.EXPIRED},
     S.IN_REVIEW: {S.MORE_INFO_NEEDED, S.APPROVED, S.DECLINED, S.WITHDRAWN, S.EXPIRED},
     S.MORE_INFO_NEEDED: {S.IN_REVIEW, S.APPROVED, S.DECLINED, S.WITHDRAWN, S.EXPIRED},
-    S.APPROVED: {S.DISBURSED, S.WITHDRAWN, S.EXPIRED},
+    # To disbursed only at the terms applied for: changed terms are the borrower's to accept
+    # first (``services.offers``), or to turn down by withdrawing.
+    S.APPROVED: {S.DISBURSED, S.OFFER_ACCEPTED, S.WITHDRAWN, S.EXPIRED},
+    S.OFFER_ACCEPTED: {S.DISBURSED, S.WITHDRAWN, S.EXPIRED},
     S.DISBURSED: set(),
     S.DECLINED: set(),
     S.WITHDRAWN: set(),

@@ -11,6 +11,8 @@ urlpatterns = [
     path("applications/", views.applications, name="list"),
     path("applications/<uuid:application_id>/", views.detail, name="detail"),
     path("applications/<uuid:application_id>/withdraw/", views.withdraw, name="withdraw"),
+    path("applications/<uuid:application_id>/accept/", views.accept_offer, name="accept_offer"),
+    path("applications/<uuid:application_id>/decline/", views.decline_offer, name="decline_offer"),
     path(
         "applications/apply/<slug:lender_slug>/<slug:product_slug>/",
         views.apply,

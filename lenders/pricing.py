@@ -11,7 +11,7 @@ import calendar
 import datetime
 import itertools
 import math
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
@@ -387,6 +387,70 @@ def build_schedule(
         installments=tuple(installments),
         apr=_percent(irr * 12),
         ear=_percent((1 + irr) ** 12 - 1),
+    )
+
+
+RATE_STEP = Decimal("0.000001")  # of a rate found for an APR, in percent
+MAX_RATE_SEARCHED = Decimal("1000")
+
+
+def price_at_apr(
+    price: QuotedPrice, *, amount: Decimal, term_months: int, apr: Decimal
+) -> QuotedPrice | None:
+    """``price`` at another rate, in its own unit and repayment method with its fees and
+    interest-free months unchanged, whose APR for ``amount`` over ``term_months`` is ``apr``.
+
+    ``price`` itself when its APR there is already ``apr``. Otherwise the rate is searched
+    to ``RATE_STEP``; where the cent rounding of payments makes ``apr`` itself unreachable
+    (tiny amounts), the lowest rate whose APR is above it: a disclosure never shows less
+    than the loan costs. ``None`` when no rate reaches it (the fees alone cost more).
+    """
+
+    def apr_at(rate: Decimal) -> Decimal:
+        at_rate = replace(price, rate_value=rate)
+        return quote(at_rate, amount=amount, term_months=term_months).apr
+
+    if apr_at(Decimal(price.rate_value)) == apr:
+        return price
+    low = ZERO
+    if apr_at(low) >= apr:
+        return replace(price, rate_value=low) if apr_at(low) == apr else None
+    high = max(Decimal(price.rate_value), Decimal(1))
+    while apr_at(high) < apr:
+        high *= 2
+        if high > MAX_RATE_SEARCHED:
+            return None
+    # apr_at(low) < apr <= apr_at(high)
+    while high - low > RATE_STEP:
+        mid = ((low + high) / 2).quantize(RATE_STEP)
+        if mid in (low, high):
+            break
+        found = apr_at(mid)
+        if found == apr:
+            return replace(price, rate_value=mid)
+        if found < apr:
+            low = mid
+        else:
+            high = mid
+    return replace(price, rate_value=high)
+
+
+def price_as_dict(price: QuotedPrice) -> dict:
+    """A price as JSON can keep it (numbers as strings)."""
+    return {
+        name: value if isinstance(value, int) else str(value)
+        for name, value in asdict(price).items()
+    }
+
+
+def price_from_dict(data: dict) -> QuotedPrice:
+    return QuotedPrice(
+        rate_value=Decimal(data["rate_value"]),
+        rate_unit=RateUnit(data["rate_unit"]),
+        repayment_method=RepaymentMethod(data["repayment_method"]),
+        upfront_fee_pct=Decimal(data["upfront_fee_pct"]),
+        monthly_fee_pct=Decimal(data["monthly_fee_pct"]),
+        interest_free_periods=int(data["interest_free_periods"]),
     )
 
 

@@ -8,7 +8,11 @@ benchmarks can check that nothing was lost or sent twice (``GET /stats``).
 Each lender it plays has its own path and secret: ``<base>/<lender-slug>/applications``.
 A little after each new application it calls back, signed, ``in_review`` and then
 ``approved`` or ``declined`` (``decline_rate``), each event naming in its signed body the
-application it is about. Fault modes: latency, a random failure rate, and per-key scripts
+application it is about. It approves within the product's published ranges (``products``,
+which the command reads from the database), and every ``changed_terms_every``-th application
+(by its id, so the same one every time) at changed terms: a smaller amount and the product's
+highest APR. When the borrower accepts changed terms (``POST <lender>/acceptances``), it
+disburses. Fault modes: latency, a random failure rate, and per-key scripts
 (``fail_first``: answer 500 to the first N attempts of each key; ``hang_first``: hang
 past the caller's timeout; ``reject_all``: answer 422 with a reason).
 
@@ -25,14 +29,41 @@ import time
 import urllib.request
 import uuid
 from dataclasses import dataclass, field
+from decimal import ROUND_FLOOR, Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 
+@dataclass(frozen=True)
+class ProductRange:
+    """What a product publishes: the sandbox approves within it."""
+
+    min_amount: Decimal
+    max_amount: Decimal
+    min_term_months: int
+    max_term_months: int
+    apr_min: Decimal
+    apr_max: Decimal
+
+    @classmethod
+    def of(cls, product) -> "ProductRange":
+        """A priced ``LoanProduct``'s ranges."""
+        return cls(
+            min_amount=product.min_amount,
+            max_amount=product.max_amount,
+            min_term_months=product.min_term_months,
+            max_term_months=product.max_term_months,
+            apr_min=product.apr_min,
+            apr_max=product.apr_max,
+        )
+
+
 @dataclass
 class SandboxConfig:
     secrets: dict[str, str]  # lender slug → whsec_ secret
+    products: dict[tuple[str, str], ProductRange] = field(default_factory=dict)  # (lender, code)
+    changed_terms_every: int = 3  # 0: never
     latency_ms: int = 0
     fail_rate: float = 0.0
     fail_first: int = 0
@@ -52,6 +83,7 @@ class SandboxState:
     attempts: dict[str, int] = field(default_factory=dict)
     applications: dict[str, int] = field(default_factory=dict)  # key → times accepted
     withdrawals: dict[str, int] = field(default_factory=dict)
+    acceptances: dict[str, int] = field(default_factory=dict)
     posts: int = 0
     bad_signatures: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -63,6 +95,7 @@ class SandboxState:
                 "applications": len(self.applications),
                 "duplicates": sum(n - 1 for n in self.applications.values()),
                 "withdrawals": len(self.withdrawals),
+                "acceptances": len(self.acceptances),
                 "bad_signatures": self.bad_signatures,
             }
 
@@ -127,6 +160,16 @@ class _Handler(BaseHTTPRequestHandler):
             with state.lock:
                 state.withdrawals[key] = state.withdrawals.get(key, 0) + 1
             return self._remember(key, 200, {"status": "withdrawn"})
+        if action == "acceptances":
+            with state.lock:
+                state.acceptances[key] = state.acceptances.get(key, 0) + 1
+                new = state.acceptances[key] == 1
+            self._remember(key, 200, {"status": "accepted"})
+            if new and config.callback_base:
+                threading.Thread(
+                    target=_disburse, args=(config, slug, json.loads(body)), daemon=True
+                ).start()
+            return None
         if action != "applications":
             return self._answer(404, {"error": "unknown path"})
         with state.lock:
@@ -160,16 +203,35 @@ def _decide(server: SandboxServer, slug: str, application: dict) -> None:
     final = (
         {"status": "declined", "reason": "Income could not be verified."}
         if declined
-        else {
-            "status": "approved",
-            "approved_amount": application["amount"],
-            "apr": "9.90",
-            "term_months": application["term_months"],
-        }
+        else {"status": "approved", **_approval(config, slug, application)}
     )
     for event in ({"status": "in_review"}, final):
         time.sleep(config.callback_delay)
         _call_back(config, slug, application["application_id"], event)
+
+
+def _approval(config: SandboxConfig, slug: str, application: dict) -> dict:
+    """The terms applied for; for every ``changed_terms_every``-th application (by id) of a
+    product whose ranges it knows, 80 % of the amount (in hundreds, not under the minimum) at
+    the product's highest APR."""
+    amount, apr = Decimal(application["amount"]), Decimal(application["apr"])
+    product = config.products.get((slug, application["product_code"]))
+    every = config.changed_terms_every
+    if product is not None and every and uuid.UUID(application["application_id"]).int % every == 0:
+        smaller = (amount * Decimal("0.8") / 100).to_integral_value(ROUND_FLOOR) * 100
+        amount = max(product.min_amount, min(smaller, product.max_amount))
+        apr = max(apr, product.apr_max)
+    return {
+        "approved_amount": f"{amount:.2f}",
+        "apr": f"{apr:.2f}",
+        "term_months": application["term_months"],
+    }
+
+
+def _disburse(config: SandboxConfig, slug: str, acceptance: dict) -> None:
+    """The borrower accepted the changed terms: pay out."""
+    time.sleep(config.callback_delay)
+    _call_back(config, slug, acceptance["application_id"], {"status": "disbursed"})
 
 
 def _call_back(config: SandboxConfig, slug: str, application_id: str, event: dict) -> None:

@@ -20,13 +20,17 @@ from .borrowers import (
 )
 from .forwarding import create_delivery, deliver, resend, sweep_deliveries
 from .notifications import notify_decision, notify_lender_inbox
+from .offers import accept_offer, check_approval, decline_offer, offer_schedule, offer_token
 from .transitions import transition
 
 __all__ = [
     "REQUIRED",
     "ConsentMismatch",
+    "accept_offer",
+    "check_approval",
     "create_delivery",
     "create_profile",
+    "decline_offer",
     "deliver",
     "disclose",
     "fields_to_share",
@@ -35,6 +39,8 @@ __all__ = [
     "national_id_index",
     "notify_decision",
     "notify_lender_inbox",
+    "offer_schedule",
+    "offer_token",
     "record_identity_conflict",
     "record_lender_event",
     "resend",

@@ -15,12 +15,13 @@ from lenders.selectors import LENDER_SECRETS
 from loanmarket.queue import enqueue_on_commit
 
 from .. import disclosure, matching, states
-from ..exceptions import ApplicationError, EventTimeOutOfRange
+from ..exceptions import ApplicationError, EventTimeOutOfRange, OfferNotAccepted
 from ..models import Application, ApplicationEvent, BorrowerProfile, Consent, Delivery
 from ..selectors import borrower_from_profile, matchable_products
 from ..tasks import notify_decision as notify_decision_task
 from ..tasks import notify_lender_inbox as notify_lender_inbox_task
 from .forwarding import create_delivery
+from .offers import check_approval
 from .transitions import transition
 
 S = Application.Status
@@ -195,6 +196,7 @@ def submit_application(
                 term_months=term_months,
                 purpose=purpose,
                 apr=quote.apr,
+                applied_price=pricing.price_as_dict(product.quoted_price),
                 first_payment=quote.first_payment,
                 total_repayment=quote.total_repayment,
                 shared_data=_snapshot(profile, fields),
@@ -237,7 +239,7 @@ def submit_application(
 
 
 @transaction.atomic
-def withdraw_application(*, borrower, application: Application) -> Application:
+def withdraw_application(*, borrower, application: Application, detail: str = "") -> Application:
     """The borrower withdraws before a decision (or turns an offer down). A lender that
     may already have the application is told by a signed notice."""
     application = Application.objects.select_for_update().get(pk=application.pk, borrower=borrower)
@@ -248,7 +250,12 @@ def withdraw_application(*, borrower, application: Application) -> Application:
     cancelled = not_sent.update(
         state=Delivery.State.FAILED, last_error=_("Withdrawn before it was sent.")
     )
-    transition(application=application, to=S.WITHDRAWN, actor=ApplicationEvent.Actor.BORROWER)
+    transition(
+        application=application,
+        to=S.WITHDRAWN,
+        actor=ApplicationEvent.Actor.BORROWER,
+        detail=detail,
+    )
     sent_or_sending = application.deliveries.filter(kind=Delivery.Kind.FORWARD).exclude(
         state=Delivery.State.FAILED
     )
@@ -269,11 +276,35 @@ def record_lender_event(
     term_months: int | None = None,
 ) -> Application:
     """A lender's status update; the borrower is emailed on each decision. It happened
-    between the application's submission and now (give or take ``CLOCK_SLACK``)."""
+    between the application's submission and now (give or take ``CLOCK_SLACK``).
+
+    An approval lies within the product's published ranges (``offers.check_approval``) and
+    is kept as our engine prices it; one at changed terms is disbursed only once the
+    borrower has accepted them (``OfferNotAccepted``)."""
     application = Application.objects.select_for_update().get(pk=application.pk)
     if not application.submitted_at - CLOCK_SLACK <= occurred_at <= timezone.now() + CLOCK_SLACK:
         raise EventTimeOutOfRange
-    if application.status == S.FORWARDING and status in states.LENDER_SETTABLE:
+    overtaken = application.status == S.FORWARDING and status in states.LENDER_SETTABLE
+    states.check_transition(S.FORWARDED if overtaken else application.status, status)
+    changes: dict = {"decision_reason": reason} if reason else {}
+    if status == S.APPROVED:
+        priced = check_approval(
+            product=LoanProduct.objects.get(pk=application.product_id),
+            amount=approved_amount,
+            term_months=term_months,
+            apr=apr,
+        )
+        changes.update(
+            decision_amount=priced.quote.amount,
+            decision_apr=apr,
+            decision_term_months=term_months,
+            decision_price=pricing.price_as_dict(priced.price),
+            decision_first_payment=priced.quote.first_payment,
+            decision_total_repayment=priced.quote.total_repayment,
+        )
+    if status == S.DISBURSED and application.awaits_acceptance:
+        raise OfferNotAccepted
+    if overtaken:
         # The lender has it: its callback overtook our worker's commit of its receipt. Not a
         # 409 (which would be remembered for this message id): the receipt is recorded first.
         transition(
@@ -282,11 +313,6 @@ def record_lender_event(
             actor=ApplicationEvent.Actor.PLATFORM,
             detail=_("The lender reported on it before its receipt reached us."),
             occurred_at=occurred_at,
-        )
-    changes: dict = {"decision_reason": reason} if reason else {}
-    if status == S.APPROVED:
-        changes.update(
-            decision_amount=approved_amount, decision_apr=apr, decision_term_months=term_months
         )
     transition(
         application=application,

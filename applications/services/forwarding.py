@@ -57,6 +57,10 @@ SENDING_FIELDS = (
     "application__amount",
     "application__term_months",
     "application__purpose",
+    "application__apr",
+    "application__decision_amount",
+    "application__decision_apr",
+    "application__decision_term_months",
     "application__shared_data",
     "application__lender__api_base_url",
     "application__lender__webhook_secret",
@@ -120,15 +124,32 @@ def _claim(delivery_id: int) -> bool:
     )
 
 
+# Where each kind of message goes, under the lender's API base URL.
+PATHS = {
+    Delivery.Kind.FORWARD: "/applications",
+    Delivery.Kind.WITHDRAWAL: "/withdrawals",
+    Delivery.Kind.ACCEPTANCE: "/acceptances",
+}
+
+
 def _payload(delivery: Delivery) -> dict:
     application = delivery.application
     if delivery.kind == Delivery.Kind.WITHDRAWAL:
         return {"application_id": str(application.id), "event": "withdrawn"}
+    if delivery.kind == Delivery.Kind.ACCEPTANCE:
+        return {
+            "application_id": str(application.id),
+            "event": "offer_accepted",
+            "approved_amount": str(application.decision_amount),
+            "apr": str(application.decision_apr),
+            "term_months": application.decision_term_months,
+        }
     return {
         "application_id": str(application.id),
         "product_code": application.product.slug,
         "amount": str(application.amount),
         "term_months": application.term_months,
+        "apr": str(application.apr),
         "purpose": application.purpose,
         "applicant": json.loads(application.shared_data),
     }
@@ -143,7 +164,7 @@ def _lenders_http(pid: int) -> urllib3.PoolManager:
 
 def _post(delivery: Delivery) -> _Outcome:
     lender = delivery.application.lender
-    path = "/applications" if delivery.kind == Delivery.Kind.FORWARD else "/withdrawals"
+    path = PATHS[delivery.kind]
     body = json.dumps(_payload(delivery), ensure_ascii=False)
     headers = signing.signed_headers(
         secret=lender.webhook_secret,

@@ -110,6 +110,7 @@ def test_an_application_reaches_the_lender_once_with_its_reference(
         "applications": 1,
         "duplicates": 0,
         "withdrawals": 0,
+        "acceptances": 0,
         "bad_signatures": 0,
     }
     assert [e.to_status for e in application.events.all()] == [

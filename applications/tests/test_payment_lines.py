@@ -93,3 +93,25 @@ def test_the_dashboard_words_an_applications_payments_as_the_review_did(
     html = flat(borrower_client.get("/applications/", HTTP_ACCEPT_LANGUAGE="en"))
 
     assert "<dt>Repayments</dt><dd>¥166.67 a month, then ¥20,166.67 at the end</dd>" in html
+
+
+def test_the_dashboard_keeps_the_payments_applied_for_when_the_lender_reprices(
+    borrower_client, borrower, full_profile
+):
+    """The application keeps the price it was applied at: a later change to the product
+    changes neither its figures nor the words of its payments."""
+    product = LoanProductFactory(
+        lender=LenderFactory(slug="quay-keep"),
+        slug="interest-only",
+        rate_value=Decimal("10"),
+        rate_unit=LoanProduct.RateUnit.ANNUAL,
+        repayment_method=LoanProduct.RepaymentMethod.INTEREST_ONLY,
+    )
+    submit(borrower, product)
+    LoanProduct.objects.filter(pk=product.pk).update(
+        repayment_method=LoanProduct.RepaymentMethod.EQUAL_INSTALLMENT, rate_value=Decimal("12")
+    )
+
+    html = flat(borrower_client.get("/applications/", HTTP_ACCEPT_LANGUAGE="en"))
+
+    assert "<dt>Repayments</dt><dd>¥166.67 a month, then ¥20,166.67 at the end</dd>" in html

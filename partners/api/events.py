@@ -63,9 +63,24 @@ class EventIn(Schema):
         )
     )
     status: LenderStatus
-    approved_amount: _decimal(minimum=Decimal("0.01"), digits=10) | None = None
-    apr: _decimal(minimum=Decimal("0"), digits=7) | None = None
-    term_months: int | None = Field(default=None, ge=1, le=360)
+    approved_amount: _decimal(minimum=Decimal("0.01"), digits=10) | None = Field(
+        default=None,
+        description=(
+            "With an approval: within the product's amount range. Other terms than those "
+            "applied for are shown to the borrower beside the old ones, and must be accepted "
+            "by them before the application may be disbursed."
+        ),
+    )
+    apr: _decimal(minimum=Decimal("0"), digits=7) | None = Field(
+        default=None,
+        description=(
+            "With an approval: the true annual rate (APR, IRR method), within the product's "
+            "published APR range and at most the platform's limit."
+        ),
+    )
+    term_months: int | None = Field(
+        default=None, ge=1, le=360, description="With an approval: within the product's terms."
+    )
     reason: str = Field(default="", max_length=1000, pattern=r"^[^\x00]*$")
     occurred_at: datetime.datetime = Field(
         description="With its UTC offset; from the application's submission to now (300 s slack)."
@@ -76,7 +91,10 @@ class EventIn(Schema):
     def _aware_in_utc(cls, value: datetime.datetime) -> datetime.datetime:
         if value.utcoffset() is None:
             raise ValueError("give the UTC offset, e.g. 2026-11-28T10:00:00+08:00")
-        return value.astimezone(datetime.UTC)
+        try:
+            return value.astimezone(datetime.UTC)
+        except OverflowError:  # 0001-01-01T00:00:00+03:04 is before year 1 in UTC
+            raise ValueError("out of range once in UTC") from None
 
     @model_validator(mode="after")
     def _an_approval_says_what_was_approved(self) -> "EventIn":
@@ -122,15 +140,19 @@ RESPONSES = {
     409: {
         "description": (
             "invalid_transition: the application's state does not allow this status (the "
-            "error says why); or message_id_reused: this webhook-id came before with another "
-            "path or body."
+            "error says why); offer_not_accepted: a disbursement of changed terms the "
+            "borrower has not accepted yet (we tell you, by a signed POST to <your API base "
+            "URL>/acceptances, when they do); or message_id_reused: this webhook-id came "
+            "before with another path or body."
         )
     },
     413: {"description": f"too_large: the body is over {MAX_BODY_BYTES} bytes."},
     422: {
         "description": (
             "invalid: the body breaks this schema or a rule of the application's (the error "
-            "names the field); or application_mismatch: the body's application_id is not the "
+            "names the field); terms_out_of_range: an approval's amount, term or APR is "
+            "outside the product's published ranges or above the platform's APR limit (the "
+            "error says which); or application_mismatch: the body's application_id is not the "
             "path's."
         )
     },

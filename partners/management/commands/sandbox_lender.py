@@ -2,8 +2,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from lenders.models import Lender
-from partners.sandbox import SandboxConfig, SandboxServer
+from lenders.models import Lender, LoanProduct
+from partners.sandbox import ProductRange, SandboxConfig, SandboxServer
 
 
 class Command(BaseCommand):
@@ -45,8 +45,17 @@ class Command(BaseCommand):
             lender.api_base_url.removeprefix(base).strip("/"): lender.webhook_secret
             for lender in Lender.objects.filter(api_base_url__startswith=base)
         }
+        products = {
+            (product.lender.api_base_url.removeprefix(base).strip("/"), product.slug): (
+                ProductRange.of(product)
+            )
+            for product in LoanProduct.objects.filter(
+                lender__api_base_url__startswith=base, apr_max__isnull=False
+            ).select_related("lender")
+        }
         config = SandboxConfig(
             secrets=secrets,
+            products=products,
             latency_ms=latency_ms,
             fail_rate=fail_rate,
             decline_rate=decline_rate,
