@@ -49,9 +49,11 @@ def _debt_service(params: dict) -> str:
         )
     text %= figures
     if params["basis"] == "band_top":
-        text += " " + _("That holds even at %(income)s a month, the top of your income band.") % {
+        band = _("That holds even at %(income)s a month, the top of your income band.") % {
             "income": _yuan(params["income"])
         }
+        # Translators: a reason, then the sentence saying it holds at the top of the band.
+        text = _("%(reason)s %(band)s") % {"reason": text, "band": band}
     return text
 
 
@@ -75,21 +77,49 @@ def explain(code: str, params: dict) -> str:
     if code == "debt_service":
         return _debt_service(params)
     if code == "longer_term":
-        return ngettext(
-            "Over %(term)s month instead, it would be about %(payment)s a month.",
-            "Over %(term)s months instead, it would be about %(payment)s a month.",
-            params["term"],
-        ) % {"term": params["term"], "payment": _payment(params["payment"])}
+        figures = {"term": params["term"], "payment": _payment(params["payment"])}
+        if not params["level"]:
+            return (
+                ngettext(
+                    "Over %(term)s month instead, its largest payment would be about %(payment)s.",
+                    "Over %(term)s months instead, its largest payment would be about %(payment)s.",
+                    params["term"],
+                )
+                % figures
+            )
+        return (
+            ngettext(
+                "Over %(term)s month instead, it would be about %(payment)s a month.",
+                "Over %(term)s months instead, it would be about %(payment)s a month.",
+                params["term"],
+            )
+            % figures
+        )
     if code == "smaller_amount":
-        return ngettext(
-            "%(amount)s over %(term)s month would be about %(payment)s a month.",
-            "%(amount)s over %(term)s months would be about %(payment)s a month.",
-            params["term"],
-        ) % {
+        figures = {
             "amount": _yuan(params["amount"]),
             "term": params["term"],
             "payment": _payment(params["payment"]),
         }
+        if not params["level"]:
+            return (
+                ngettext(
+                    "%(amount)s over %(term)s month: its largest payment would be about "
+                    "%(payment)s.",
+                    "%(amount)s over %(term)s months: its largest payment would be about "
+                    "%(payment)s.",
+                    params["term"],
+                )
+                % figures
+            )
+        return (
+            ngettext(
+                "%(amount)s over %(term)s month would be about %(payment)s a month.",
+                "%(amount)s over %(term)s months would be about %(payment)s a month.",
+                params["term"],
+            )
+            % figures
+        )
     if code == "occupation":
         return _("Not offered to: %(occupation)s.") % {
             "occupation": Occupation(params["occupation"]).label

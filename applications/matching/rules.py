@@ -84,6 +84,8 @@ def build_offer(
 ) -> Offer:
     amount, term, failures, unknowns, notes, suggestions = _fit(request, product, verdict, budget)
     failures = [*verdict.failures, *failures]
+    if any(code != "debt_service" for code, _params in failures):
+        suggestions = ()  # another reason stands: a smaller or longer loan would not pass
     unknowns = list(dict.fromkeys([*verdict.unknowns, *unknowns]))  # each question once
     status = INELIGIBLE if failures else UNDECIDED if unknowns else ELIGIBLE
     return Offer(
@@ -246,16 +248,21 @@ def _fit(request: LoanRequest, p: ProductFacts, verdict: Verdict, budget: Budget
         if payment > budget.cents and not budget.certain:
             unknowns += ("tell_income",)
         elif payment > budget.cents:
-            failures += (("debt_service", _service_params(p, budget, payment)),)
-            suggestions = _suggest(p, amount=amount, term=term, budget=budget.cents)
+            level = _is_level(p)
+            failures += (("debt_service", _service_params(budget, payment, level=level)),)
+            suggestions = _suggest(p, amount=amount, term=term, budget=budget.cents, level=level)
     return amount, term, failures, unknowns, notes, suggestions
 
 
 LEVEL_METHODS = {"equal_installment", "flat_fee"}
 
 
-def _service_params(p: ProductFacts, budget: Budget, payment: int) -> dict:
-    level = p.price.repayment_method in LEVEL_METHODS and not p.price.interest_free_periods
+def _is_level(p: ProductFacts) -> bool:
+    """Whether every installment is (to the cent or so) the same: then it is "a month"."""
+    return p.price.repayment_method in LEVEL_METHODS and not p.price.interest_free_periods
+
+
+def _service_params(budget: Budget, payment: int, *, level: bool) -> dict:
     return {
         "payment": Decimal(payment) / 100,
         "level": level,
@@ -266,7 +273,7 @@ def _service_params(p: ProductFacts, budget: Budget, payment: int) -> dict:
     }
 
 
-def _suggest(p: ProductFacts, *, amount: Decimal, term: int, budget: int) -> tuple:
+def _suggest(p: ProductFacts, *, amount: Decimal, term: int, budget: int, level: bool) -> tuple:
     """What would pass within ``p``'s range: the same amount over the shortest longer term
     that is affordable, else the most it would lend over a longer term; and the most it
     would lend over this term."""
@@ -277,17 +284,17 @@ def _suggest(p: ProductFacts, *, amount: Decimal, term: int, budget: int) -> tup
     for longer in range(term + 1, p.max_term + 1):
         payment = payment_cents(cents, per_yuan[longer])
         if payment <= budget:
-            payment_yuan = Decimal(payment) / 100
-            return (("longer_term", {"amount": amount, "term": longer, "payment": payment_yuan}),)
+            figures = {"amount": amount, "term": longer, "payment": Decimal(payment) / 100}
+            return (("longer_term", {**figures, "level": level}),)
     suggestions: tuple = ()
     here = _most_affordable(p, per_yuan[term], below=cents, budget=budget)
     if here is not None:
-        suggestions += (("smaller_amount", {"term": term, **here}),)
+        suggestions += (("smaller_amount", {"term": term, "level": level, **here}),)
     if term < p.max_term:
         longer = min(range(term + 1, p.max_term + 1), key=lambda t: (per_yuan[t], t))
         there = _most_affordable(p, per_yuan[longer], below=cents, budget=budget)
         if there is not None and (here is None or there["amount"] > here["amount"]):
-            suggestions += (("smaller_amount", {"term": longer, **there}),)
+            suggestions += (("smaller_amount", {"term": longer, "level": level, **there}),)
     return suggestions
 
 

@@ -642,6 +642,18 @@ def test_an_unaffordable_term_is_offered_the_shortest_longer_term_that_passes():
     assert affordability(facts, EARNER, amount="100000", term=13).status == INELIGIBLE
 
 
+def test_nothing_is_suggested_when_another_reason_stands():
+    """Given a car loan asked for everyday spending and beyond the borrower's means, both
+    reasons show, and no smaller or longer loan is suggested: it would not pass either."""
+    facts = product(**SALARY_EXPRESS, category="vehicle")
+    offer = affordability(facts, EARNER, amount="300000", term=12)
+    assert reasons(offer) == [
+        "It does not serve your purpose (Everyday spending); it serves: Buying a car.",
+        "The payment would be about ¥25,490 a month, more than 50% of your income.",
+    ]
+    assert offer.suggestions == []
+
+
 def test_declared_debt_payments_count_against_the_share_of_income():
     """Given ¥60,000 over 12 months (¥5,098 a month) on ¥15,000: eligible with no debts, not
     eligible with ¥3,000 a month of other debt payments, which the reason names."""
@@ -673,6 +685,7 @@ def test_a_plan_with_a_large_last_payment_is_judged_on_its_largest_payment():
     assert_ineligible_because(
         offer, "The largest payment would be about ¥20,060, more than 50% of your income."
     )
+    assert suggested(offer) == ["¥7,400 over 12 months: its largest payment would be about ¥7,422."]
 
 
 def test_an_anonymous_visitor_is_judged_on_the_top_of_their_income_band():
