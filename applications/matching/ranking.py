@@ -2,8 +2,10 @@
 
 Products share few distinct rule sets, so each set is judged once per match
 (``rules.judge_rules``); fitting the request to every product's range and the borrower's
-means, and ordering, run on arrays. Money is held in integer cents and APR in hundredths
-of a percent, so every comparison is exact.
+means, checking its largest installment against the borrower's budget (from each term's
+installment per yuan in the snapshot), and ordering, run on arrays. Money is held in
+integer cents and APR in hundredths of a percent, so every comparison is exact; a payment is
+an amount in cents times a binary float, rounded up, the same sum as ``rules.payment_cents``.
 """
 
 from collections.abc import Sequence

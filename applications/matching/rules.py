@@ -1,4 +1,5 @@
-"""Judging one product's rules for one borrower, and fitting the request to its range.
+"""Judging one product's rules for one borrower, and fitting the request to its range, the
+borrower's means and what they can afford each month.
 
 Each rule that fails is kept as a reason code, each we cannot decide as a question code;
 ``explain`` turns them into words, for the offers shown only.
@@ -8,6 +9,7 @@ import math
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
+from lenders import pricing
 from lenders.choices import Occupation
 from lenders.models import purposes_served
 
@@ -254,7 +256,7 @@ def _fit(request: LoanRequest, p: ProductFacts, verdict: Verdict, budget: Budget
     return amount, term, failures, unknowns, notes, suggestions
 
 
-LEVEL_METHODS = {"equal_installment", "flat_fee"}
+LEVEL_METHODS = {pricing.RepaymentMethod.EQUAL_INSTALLMENT, pricing.RepaymentMethod.FLAT_FEE}
 
 
 def _is_level(p: ProductFacts) -> bool:
