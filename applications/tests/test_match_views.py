@@ -149,6 +149,22 @@ def test_a_car_loan_is_not_offered_for_everyday_spending(client):
     )
 
 
+def test_the_purposes_set_in_admin_decide_the_match(client, django_capture_on_commit_callbacks):
+    """Given an installment plan whose rules serve travel only, everyday spending is refused
+    with what it serves, and travel is offered."""
+    product = LoanProductFactory(name="Travel Plan", category="installment")
+    with django_capture_on_commit_callbacks(execute=True):
+        lender_services.save_rules(rules=EligibilityRules(product=product, purposes=["travel"]))
+    visitor = {**ANONYMOUS, "income_band": "20000+"}
+
+    response = client.get("/match/", visitor, HTTP_ACCEPT_LANGUAGE="en")
+    assert not offers(response)["Travel Plan"].eligible
+    assert "it serves: Travel." in response.content.decode()
+
+    response = client.get("/match/", {**visitor, "purpose": "travel"})
+    assert offers(response)["Travel Plan"].eligible
+
+
 def test_a_visitor_is_judged_affordable_on_the_top_of_their_income_band(client, microloan):
     """Given ¥3,000–5,000 (judged as ¥5,000: ¥2,500 a month), ¥20,000 over 12 months passes,
     ¥40,000 does not, and the card says the top of the band was used."""
