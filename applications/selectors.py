@@ -20,7 +20,8 @@ _snapshot_lock = threading.Lock()
 
 
 def matchable_products() -> Catalogue:
-    """Every published product of an active lender, with its rules and APR per term.
+    """Every published product of an active lender, with its rules, and its APR and largest
+    installment per yuan at each term.
 
     Built once per catalogue version in each process (two queries), so a match reads no
     product from the database; any product, rule or lender change makes a new version.
@@ -38,21 +39,23 @@ def matchable_products() -> Catalogue:
 
 def _load_products() -> list[ProductFacts]:
     products: QuerySet[LoanProduct] = published_products().select_related("rules").order_by("pk")
-    aprs: dict[int, dict[int, object]] = defaultdict(dict)
+    aprs: dict[int, dict[int, tuple]] = defaultdict(dict)
     rows = ProductTermApr.objects.filter(product__in=published_products().values("pk")).values_list(
-        "product_id", "term_months", "apr"
+        "product_id", "term_months", "apr", "max_payment_per_yuan"
     )
-    for product_id, term, apr in rows.iterator(chunk_size=20000):
-        aprs[product_id][term] = apr
+    for product_id, term, apr, payment in rows.iterator(chunk_size=20000):
+        aprs[product_id][term] = (apr, payment)
     facts = []
     for product in products.iterator(chunk_size=2000):
         terms = aprs[product.pk]
+        term_range = range(product.min_term_months, product.max_term_months + 1)
         rules = getattr(product, "rules", None)
         rule_fields = {}
         if rules is not None:
             rule_fields = {name: getattr(rules, name) for name in EligibilityRules.FIELDS}
             rule_fields["occupations"] = frozenset(rules.occupations)
             rule_fields["cities"] = frozenset(rules.cities)
+            rule_fields["purposes"] = frozenset(rules.purposes)
         facts.append(
             ProductFacts(
                 id=product.pk,
@@ -70,9 +73,8 @@ def _load_products() -> list[ProductFacts]:
                 max_term=product.max_term_months,
                 approval_minutes=product.approval_minutes,
                 price=product.quoted_price,
-                term_aprs=tuple(
-                    terms[t] for t in range(product.min_term_months, product.max_term_months + 1)
-                ),
+                term_aprs=tuple(terms[t][0] for t in term_range),
+                term_payments=tuple(terms[t][1] for t in term_range),
                 **rule_fields,
             )
         )

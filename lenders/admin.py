@@ -24,7 +24,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from . import services, states
-from .choices import City, Occupation
+from .choices import City, LoanPurpose, Occupation
 from .exceptions import AprAboveCap, LenderError
 from .models import (
     EligibilityRules,
@@ -95,6 +95,16 @@ class EligibilityRulesForm(forms.ModelForm):
     cities = forms.MultipleChoiceField(
         label=_("Cities served (none ticked: nationwide)"),
         choices=City.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    purposes = forms.MultipleChoiceField(
+        label=_("Purposes served (none ticked: the category's own)"),
+        help_text=_(
+            "A vehicle loan serves buying a car, a business loan business; every other "
+            "category serves every purpose but business."
+        ),
+        choices=LoanPurpose.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from loanmarket.crypto import EncryptedTextField
 
 from . import pricing
+from .choices import LoanPurpose
 from .localized import Localized
 from .validators import validate_api_base_url
 
@@ -335,11 +336,13 @@ class LoanProduct(models.Model):
 
 
 class ProductTermApr(models.Model):
-    """A product's APR for one term (the highest over its amount range), for ranking."""
+    """A product's APR for one term (the highest over its amount range), for ranking, and its
+    largest installment per yuan lent (the highest of the range's two ends), for affordability."""
 
     product = models.ForeignKey(LoanProduct, on_delete=models.CASCADE, related_name="term_aprs")
     term_months = models.PositiveSmallIntegerField()
     apr = models.DecimalField(**APR)
+    max_payment_per_yuan = models.DecimalField(max_digits=16, decimal_places=10)
 
     class Meta:
         indexes = [models.Index(fields=["term_months", "apr"], name="term_apr_lookup")]
@@ -371,6 +374,7 @@ class EligibilityRules(models.Model):
         "max_debt_to_income_pct",
         "income_multiple",
         "revenue_multiple",
+        "purposes",
     )
 
     product = models.OneToOneField(
@@ -417,6 +421,15 @@ class EligibilityRules(models.Model):
         null=True,
         blank=True,
     )
+    purposes = models.JSONField(
+        _("purposes served"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Empty: the category's own. A vehicle loan serves buying a car, a business loan "
+            "business; every other category serves every purpose but business."
+        ),
+    )
 
     class Meta:
         verbose_name = _("eligibility rules")
@@ -442,6 +455,22 @@ class EligibilityRules(models.Model):
 
     def __str__(self) -> str:
         return str(self.product)
+
+
+# What each category serves when its rules name no purposes. Consumer credit may not fund a
+# business (nor a business loan consumption); a vehicle loan pays for the vehicle.
+CATEGORY_PURPOSES = {
+    ProductCategory.VEHICLE: frozenset({LoanPurpose.CAR.value}),
+    ProductCategory.BUSINESS: frozenset({LoanPurpose.BUSINESS.value}),
+}
+CONSUMER_PURPOSES = frozenset(LoanPurpose.values) - {LoanPurpose.BUSINESS.value}
+
+
+def purposes_served(*, category: str, purposes: list[str] | frozenset[str]) -> frozenset[str]:
+    """The purposes a product serves: its rules' own, or else its category's."""
+    if purposes:
+        return frozenset(purposes)
+    return CATEGORY_PURPOSES.get(category, CONSUMER_PURPOSES)
 
 
 class StatusEvent(models.Model):

@@ -2,7 +2,7 @@
 
 import datetime
 import uuid
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -33,22 +33,48 @@ def invalidate_catalogue() -> None:
     )
 
 
-def term_aprs(product: LoanProduct) -> dict[int, Decimal]:
-    """The APR of every allowed term: the highest over the amount range's two ends.
+PAYMENT_PER_YUAN_PLACES = Decimal("1E-10")
 
-    APR does not depend on the amount except through cent rounding, so the two ends
-    bound it; pages rank by these and price each request afresh.
+
+def payment_per_yuan(schedule: pricing.Schedule) -> Decimal:
+    """The schedule's largest installment per yuan lent, rounded up: an amount times this is
+    (to the cent or so) the most it asks in any one month, for affordability checks."""
+    largest = max(installment.payment for installment in schedule.installments)
+    return (largest / schedule.amount).quantize(PAYMENT_PER_YUAN_PLACES, rounding=ROUND_CEILING)
+
+
+def term_prices(product: LoanProduct) -> dict[int, tuple[Decimal, Decimal]]:
+    """(APR, largest installment per yuan) of every allowed term.
+
+    The APR is the highest over the amount range's two ends: it does not depend on the
+    amount except through cent rounding, so the two ends bound it; pages rank by it and
+    price each request afresh. Installments grow in proportion to the amount, but for that
+    rounding, so their largest per yuan is taken at the maximum amount, where the rounding
+    weighs least: matching multiplies any amount by it to check affordability.
     """
     price = product.quoted_price
     start = timezone.localdate()
-    amounts = {product.min_amount, product.max_amount}
-    return {
-        term: max(
-            pricing.build_schedule(price, amount=amount, term_months=term, start=start).apr
-            for amount in amounts
-        )
-        for term in range(product.min_term_months, product.max_term_months + 1)
-    }
+    prices = {}
+    for term in range(product.min_term_months, product.max_term_months + 1):
+        schedules = {
+            amount: pricing.build_schedule(price, amount=amount, term_months=term, start=start)
+            for amount in {product.min_amount, product.max_amount}
+        }
+        apr = max(schedule.apr for schedule in schedules.values())
+        prices[term] = (apr, payment_per_yuan(schedules[product.max_amount]))
+    return prices
+
+
+def term_aprs(product: LoanProduct) -> dict[int, Decimal]:
+    """The APR of every allowed term: the highest over the amount range's two ends."""
+    return {term: apr for term, (apr, _payment) in term_prices(product).items()}
+
+
+def _term_rows(product: LoanProduct, prices: dict[int, tuple[Decimal, Decimal]]) -> list:
+    return [
+        ProductTermApr(product=product, term_months=term, apr=apr, max_payment_per_yuan=payment)
+        for term, (apr, payment) in prices.items()
+    ]
 
 
 def _check_cap(product: LoanProduct) -> None:
@@ -93,15 +119,14 @@ def save_product(*, product: LoanProduct) -> LoanProduct:
     """
     if not product._state.adding:
         product.refresh_from_db(fields=PRODUCT_GUARDED)
-    aprs = term_aprs(product)
-    product.apr_min, product.apr_max = min(aprs.values()), max(aprs.values())
+    prices = term_prices(product)
+    aprs = [apr for apr, _payment in prices.values()]
+    product.apr_min, product.apr_max = min(aprs), max(aprs)
     if product.status == LoanProduct.Status.PUBLISHED:
         _check_cap(product)
     _save(product, initial=LoanProduct.Status.DRAFT, guarded=PRODUCT_GUARDED)
     ProductTermApr.objects.filter(product=product).delete()
-    ProductTermApr.objects.bulk_create(
-        ProductTermApr(product=product, term_months=term, apr=apr) for term, apr in aprs.items()
-    )
+    ProductTermApr.objects.bulk_create(_term_rows(product, prices))
     invalidate_catalogue()
     return product
 
@@ -118,14 +143,15 @@ def import_products(
     for product in products:
         if product.status != P.DRAFT:
             raise StatusNotEditable(initial=P.DRAFT.label)
-        aprs = term_aprs(product)
-        product.apr_min, product.apr_max = min(aprs.values()), max(aprs.values())
-        rows.append(aprs)
+        prices = term_prices(product)
+        aprs = [apr for apr, _payment in prices.values()]
+        product.apr_min, product.apr_max = min(aprs), max(aprs)
+        rows.append(prices)
     LoanProduct.objects.bulk_create(products)
     ProductTermApr.objects.bulk_create(
-        ProductTermApr(product=product, term_months=term, apr=apr)
-        for product, aprs in zip(products, rows, strict=True)
-        for term, apr in aprs.items()
+        row
+        for product, prices in zip(products, rows, strict=True)
+        for row in _term_rows(product, prices)
     )
     if publish:
         now = timezone.now()

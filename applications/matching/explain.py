@@ -1,10 +1,60 @@
 """Reason and question codes in words a borrower understands (translated)."""
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from lenders.choices import City, Occupation
+from lenders.choices import City, LoanPurpose, Occupation
 from lenders.templatetags.money import cny
+
+
+def _yuan(value: Decimal) -> str:
+    """A limit as lenders write it: ¥30,000 when whole, else to the cent."""
+    return f"¥{value:,.0f}" if value == value.to_integral_value() else cny(value)
+
+
+def _payment(value: Decimal) -> str:
+    """A payment estimated from the payment per yuan, to the nearest yuan: ¥25,490."""
+    return f"¥{value.to_integral_value(rounding=ROUND_HALF_UP):,.0f}"
+
+
+def _percent(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def _debt_service(params: dict) -> str:
+    figures = {
+        "payment": _payment(params["payment"]),
+        "debt": _yuan(params["debt"]),
+        "ratio": _percent(params["ratio"]),
+    }
+    if params["debt"] and params["level"]:
+        text = _(
+            "The payment would be about %(payment)s a month; with your other debt payments of "
+            "%(debt)s a month, that is more than %(ratio)s%% of your income."
+        )
+    elif params["debt"]:
+        text = _(
+            "The largest payment would be about %(payment)s; with your other debt payments of "
+            "%(debt)s a month, that is more than %(ratio)s%% of your income."
+        )
+    elif params["level"]:
+        text = _(
+            "The payment would be about %(payment)s a month, more than %(ratio)s%% of your income."
+        )
+    else:
+        text = _(
+            "The largest payment would be about %(payment)s, more than %(ratio)s%% of your income."
+        )
+    text %= figures
+    if params["basis"] == "band_top":
+        band = _("That holds even at %(income)s a month, the top of your income band.") % {
+            "income": _yuan(params["income"])
+        }
+        # Translators: a reason, then the sentence saying it holds at the top of the band.
+        text = _("%(reason)s %(band)s") % {"reason": text, "band": band}
+    return text
 
 
 def explain(code: str, params: dict) -> str:
@@ -12,6 +62,64 @@ def explain(code: str, params: dict) -> str:
         return _("Students can borrow only from banks (the 2021 rule on campus lending).")
     if code == "business_use_only":
         return _("A business loan is for business use only.")
+    if code == "purpose":
+        served = sorted(LoanPurpose(purpose).label for purpose in params["served"])
+        return _("It does not serve your purpose (%(purpose)s); it serves: %(served)s.") % {
+            "purpose": LoanPurpose(params["purpose"]).label,
+            # Translators: joins the purposes a loan serves, as in "Travel, Education".
+            "served": _(", ").join(str(label) for label in served),
+        }
+    if code == "below_minimum":
+        return _("This lender lends from %(min)s on this loan; you asked for %(asked)s.") % {
+            "min": _yuan(params["min"]),
+            "asked": _yuan(params["asked"]),
+        }
+    if code == "debt_service":
+        return _debt_service(params)
+    if code == "longer_term":
+        figures = {"term": params["term"], "payment": _payment(params["payment"])}
+        if not params["level"]:
+            return (
+                ngettext(
+                    "Over %(term)s month instead, its largest payment would be about %(payment)s.",
+                    "Over %(term)s months instead, its largest payment would be about %(payment)s.",
+                    params["term"],
+                )
+                % figures
+            )
+        return (
+            ngettext(
+                "Over %(term)s month instead, it would be about %(payment)s a month.",
+                "Over %(term)s months instead, it would be about %(payment)s a month.",
+                params["term"],
+            )
+            % figures
+        )
+    if code == "smaller_amount":
+        figures = {
+            "amount": _yuan(params["amount"]),
+            "term": params["term"],
+            "payment": _payment(params["payment"]),
+        }
+        if not params["level"]:
+            return (
+                ngettext(
+                    "%(amount)s over %(term)s month: its largest payment would be about "
+                    "%(payment)s.",
+                    "%(amount)s over %(term)s months: its largest payment would be about "
+                    "%(payment)s.",
+                    params["term"],
+                )
+                % figures
+            )
+        return (
+            ngettext(
+                "%(amount)s over %(term)s month would be about %(payment)s a month.",
+                "%(amount)s over %(term)s months would be about %(payment)s a month.",
+                params["term"],
+            )
+            % figures
+        )
     if code == "occupation":
         return _("Not offered to: %(occupation)s.") % {
             "occupation": Occupation(params["occupation"]).label

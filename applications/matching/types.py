@@ -12,7 +12,6 @@ from ..bands import Band
 from .explain import QUESTIONS, explain
 
 ELIGIBLE, UNDECIDED, INELIGIBLE = 0, 1, 2
-BUSINESS_CATEGORY = "business"
 BUSINESS_PURPOSE = "business"
 BANK = "bank"
 
@@ -57,6 +56,8 @@ class ProductFacts:
     approval_minutes: int
     price: pricing.QuotedPrice
     term_aprs: tuple[Decimal, ...]  # index: term - min_term
+    # The largest installment per yuan lent at each term (index: term - min_term).
+    term_payments: tuple[Decimal, ...]
     min_age: int = 18
     max_age: int = 65
     min_monthly_income: Decimal | None = None
@@ -69,6 +70,7 @@ class ProductFacts:
     max_debt_to_income_pct: Decimal | None = None
     income_multiple: Decimal | None = None
     revenue_multiple: Decimal | None = None
+    purposes: frozenset[str] = frozenset()  # empty: the category's own
     apply_url: str = ""
     name_en: str = ""
     lender_name_en: str = ""
@@ -97,6 +99,7 @@ class Offer:
     failures: list[tuple] = field(default_factory=list)
     unknowns: list[str] = field(default_factory=list)
     adjustments: list[tuple] = field(default_factory=list)
+    suggestions: list[tuple] = field(default_factory=list)
     quote: pricing.Quote | None = None
 
     @property
@@ -121,6 +124,11 @@ class Offer:
     def notes(self) -> list[str]:
         """How the request was adjusted to fit this product."""
         return [explain(code, params) for code, params in self.adjustments]
+
+    @property
+    def suggested(self) -> list[str]:
+        """What this product could lend within the borrower's means instead, in words."""
+        return [explain(code, params) for code, params in self.suggestions]
 
 
 @dataclass(frozen=True)

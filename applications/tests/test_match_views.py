@@ -80,17 +80,102 @@ def test_eligible_offers_are_priced_for_the_request(client, microloan):
 def test_a_signed_in_borrower_is_matched_on_the_saved_profile(
     borrower_client, full_profile, bank_loan
 ):
+    """Given ¥12,000 a month and ¥1,000 of debt payments, ¥60,000 over 24 months is eligible."""
+    response = borrower_client.get(
+        "/match/",
+        {"amount": "60000", "term": "24", "purpose": "consumption"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    offer = offers(response)["Bank Salary Loan"]
+    assert offer.eligible
+    assert offer.amount == Decimal("60000")
+    assert "age_band" not in response.context["form"].fields
+
+
+def test_an_unaffordable_request_is_not_eligible_and_the_page_says_what_would_pass(
+    borrower_client, full_profile, bank_loan
+):
+    """Given ¥300,000 over 12 months asked, the income multiple lowers it to ¥120,000, whose
+    payment with the declared debts is over half the income: not eligible, the payment in
+    words, and the amounts that would pass shown on the card."""
     response = borrower_client.get(
         "/match/",
         {"amount": "300000", "term": "12", "purpose": "consumption"},
         HTTP_ACCEPT_LANGUAGE="en",
     )
 
+    html = response.content.decode()
     offer = offers(response)["Bank Salary Loan"]
-    assert offer.eligible
-    assert offer.amount == Decimal("120000")  # 10 × ¥12,000 income
-    assert "Limited to ¥120,000.00: 10 times your monthly income." in response.content.decode()
-    assert "age_band" not in response.context["form"].fields
+    assert not offer.eligible
+    assert offer.amount == Decimal("120000")
+    assert "Limited to ¥120,000.00: 10 times your monthly income." in html
+    assert (
+        "The payment would be about ¥10,603 a month; with your other debt payments of ¥1,000 a "
+        "month, that is more than 50% of your income." in html
+    )
+    assert (
+        '<ul class="suggestions"><li>¥56,500 over 12 months would be about ¥4,992 a month.</li>'
+        "<li>¥107,300 over 24 months would be about ¥4,999 a month.</li></ul>" in html
+    )
+    assert "See the full cost and apply" not in html
+
+
+def test_a_visitor_asking_below_a_products_minimum_is_told_where_it_starts(client):
+    """Given ¥20,000 asked of a product lending from ¥30,000, the card says so, not eligible."""
+    LoanProductFactory(name="Big Loan", min_amount=Decimal("30000"), max_amount=Decimal("300000"))
+    response = client.get(
+        "/match/", {**ANONYMOUS, "income_band": "20000+"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    offer = offers(response)["Big Loan"]
+    assert not offer.eligible
+    assert "This lender lends from ¥30,000 on this loan; you asked for ¥20,000." in (
+        response.content.decode()
+    )
+
+
+def test_a_car_loan_is_not_offered_for_everyday_spending(client):
+    """Given a vehicle loan and a visitor borrowing for everyday spending, the purpose is why."""
+    LoanProductFactory(name="Car Loan", category="vehicle")
+    response = client.get(
+        "/match/", {**ANONYMOUS, "income_band": "20000+"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert not offers(response)["Car Loan"].eligible
+    assert (
+        "It does not serve your purpose (Everyday spending); it serves: Buying a car."
+        in response.content.decode()
+    )
+
+
+def test_the_purposes_set_in_admin_decide_the_match(client, django_capture_on_commit_callbacks):
+    """Given an installment plan whose rules serve travel only, everyday spending is refused
+    with what it serves, and travel is offered."""
+    product = LoanProductFactory(name="Travel Plan", category="installment")
+    with django_capture_on_commit_callbacks(execute=True):
+        lender_services.save_rules(rules=EligibilityRules(product=product, purposes=["travel"]))
+    visitor = {**ANONYMOUS, "income_band": "20000+"}
+
+    response = client.get("/match/", visitor, HTTP_ACCEPT_LANGUAGE="en")
+    assert not offers(response)["Travel Plan"].eligible
+    assert "it serves: Travel." in response.content.decode()
+
+    response = client.get("/match/", {**visitor, "purpose": "travel"})
+    assert offers(response)["Travel Plan"].eligible
+
+
+def test_a_visitor_is_judged_affordable_on_the_top_of_their_income_band(client, microloan):
+    """Given ¥3,000–5,000 (judged as ¥5,000: ¥2,500 a month), ¥20,000 over 12 months passes,
+    ¥40,000 does not, and the card says the top of the band was used."""
+    assert offers(client.get("/match/", ANONYMOUS))["Open Microloan"].eligible
+
+    response = client.get("/match/", {**ANONYMOUS, "amount": "40000"}, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert not offers(response)["Open Microloan"].eligible
+    assert "That holds even at ¥5,000 a month, the top of your income band." in (
+        response.content.decode()
+    )
 
 
 def test_an_incomplete_profile_asks_for_what_is_missing(borrower_client, bank_loan):
@@ -194,3 +279,19 @@ def test_match_query_count_is_flat_for_borrowers(
 
     with django_assert_max_num_queries(4):  # session, user, profile, match log
         borrower_client.get("/match/", {**params, "amount": "30000"})
+
+
+@pytest.mark.parametrize("n_products", [10, 300])
+def test_match_query_count_is_flat_when_offers_are_unaffordable(
+    borrower_client, full_profile, django_assert_max_num_queries, n_products
+):
+    """Reasons and suggestions come from the snapshot: no query per offer shown."""
+    LoanProductFactory.create_batch(n_products)
+    params = {"amount": "50000", "term": "3", "purpose": "consumption"}
+    borrower_client.get("/match/", params)
+
+    with django_assert_max_num_queries(4):  # session, user, profile, match log
+        response = borrower_client.get("/match/", {**params, "amount": "49000"})
+
+    assert response.context["result"].ineligible == n_products
+    assert all(offer.suggestions for offer in response.context["result"].offers)

@@ -26,6 +26,7 @@ from applications.matching import (
     match,
 )
 from lenders.pricing import Quote, QuotedPrice, RateUnit, RepaymentMethod, build_schedule
+from lenders.services import payment_per_yuan
 
 START = datetime.date(2026, 1, 15)
 PROPERTY = settings(max_examples=200, deadline=None)
@@ -56,9 +57,18 @@ def product(
     lender_kind: str = "bank",
     category: str = "cash",
     term_aprs: tuple[Decimal, ...] | None = None,
+    method: RepaymentMethod = RepaymentMethod.EQUAL_INSTALLMENT,
     **rules,
 ) -> ProductFacts:
-    """A published product at ``apr`` a year (equal installments), with ``rules``."""
+    """A published product at ``apr`` a year (equal installments unless ``method``), with
+    ``rules``; its largest installment per yuan at each term as ``services.term_prices`` has it."""
+    price = QuotedPrice(rate_value=Decimal(apr), rate_unit=RateUnit.ANNUAL, repayment_method=method)
+    payments = tuple(
+        payment_per_yuan(
+            build_schedule(price, amount=Decimal(max_amount), term_months=term, start=START)
+        )
+        for term in range(min_term, max_term + 1)
+    )
     return ProductFacts(
         id=pk,
         name=f"Product {pk}",
@@ -71,12 +81,9 @@ def product(
         min_term=min_term,
         max_term=max_term,
         approval_minutes=approval_minutes,
-        price=QuotedPrice(
-            rate_value=Decimal(apr),
-            rate_unit=RateUnit.ANNUAL,
-            repayment_method=RepaymentMethod.EQUAL_INSTALLMENT,
-        ),
+        price=price,
         term_aprs=term_aprs or tuple(Decimal(apr) for _ in range(min_term, max_term + 1)),
+        term_payments=payments,
         **rules,
     )
 
@@ -85,9 +92,16 @@ def ask(amount: str = "20000", term: int = 12, purpose: str = "consumption") -> 
     return LoanRequest(amount=Decimal(amount), term_months=term, purpose=purpose)
 
 
-def judge(facts: ProductFacts, borrower: Borrower = KNOWN, **request) -> Offer:
-    """The one offer ``facts`` makes ``borrower`` for ``request``."""
-    (offer,) = match(ask(**request), borrower, [facts]).offers
+# A debt-service ratio no payment reaches, so that a test of another rule is about that rule.
+UNCAPPED = Decimal("100000")
+
+
+def judge(
+    facts: ProductFacts, borrower: Borrower = KNOWN, *, ratio: Decimal | None = UNCAPPED, **request
+) -> Offer:
+    """The one offer ``facts`` makes ``borrower`` for ``request`` (``ratio=None``: with the
+    debt-service ratio of the settings)."""
+    (offer,) = match(ask(**request), borrower, [facts], max_debt_service_ratio=ratio).offers
     return offer
 
 
@@ -213,9 +227,49 @@ def test_a_business_loan_is_open_to_a_business_purpose():
     assert_eligible(judge(product(category="business"), purpose="business"))
 
 
-def test_a_cash_loan_is_open_to_a_business_purpose_too():
-    """Given a cash loan, a business purpose does not shut it."""
-    assert_eligible(judge(product(category="cash"), purpose="business"))
+def test_a_cash_loan_is_not_for_a_business_purpose():
+    """Given a cash loan (consumer credit), a business purpose is a reason: it serves the rest."""
+    offer = judge(product(category="cash"), purpose="business")
+    assert_ineligible_because(
+        offer,
+        "It does not serve your purpose (Business); it serves: Buying a car, Education, "
+        "Everyday spending, Home renovation or furniture, Medical costs, Something else, Travel.",
+    )
+
+
+# --- Purposes ---------------------------------------------------------------------------------
+
+
+def test_a_car_loan_does_not_match_everyday_spending_and_says_what_it_is_for():
+    """Given a vehicle loan and a request for everyday spending, the purpose is the reason."""
+    offer = judge(product(category="vehicle"), purpose="consumption")
+    assert_ineligible_because(
+        offer, "It does not serve your purpose (Everyday spending); it serves: Buying a car."
+    )
+
+
+def test_a_car_loan_serves_buying_a_car():
+    """Given a vehicle loan and a request to buy a car, the offer is eligible."""
+    assert_eligible(judge(product(category="vehicle"), purpose="car"))
+
+
+@pytest.mark.parametrize(
+    "purpose", ["consumption", "home", "car", "education", "medical", "travel", "other"]
+)
+def test_a_cash_loan_serves_every_consumer_purpose(purpose):
+    """Given a cash loan without purposes of its own, every purpose but business is served."""
+    assert_eligible(judge(product(category="cash"), purpose=purpose))
+
+
+def test_a_products_own_purposes_replace_its_categorys():
+    """Given an installment plan set (in admin) to serve travel only, education fails, travel
+    passes."""
+    facts = product(category="installment", purposes=frozenset({"travel"}))
+    assert_eligible(judge(facts, purpose="travel"))
+    assert_ineligible_because(
+        judge(facts, purpose="education"),
+        "It does not serve your purpose (Education); it serves: Travel.",
+    )
 
 
 # --- Occupation ------------------------------------------------------------------------------
@@ -341,9 +395,11 @@ def test_an_unknown_income_asks_for_it_when_the_product_has_a_minimum():
     assert_undecided_asking(offer, "Tell us your exact monthly income.")
 
 
-def test_an_unknown_income_is_not_asked_for_when_no_rule_needs_it():
-    """Given a product with no income rule, no income told is still eligible."""
-    assert_eligible(judge(product(), known(monthly_income=None)))
+def test_an_unknown_income_is_asked_for_even_without_an_income_rule():
+    """Given a product with no income rule and no income told, affordability cannot be
+    judged: the offer asks for the income (it is not a pass)."""
+    offer = judge(product(), known(monthly_income=None))
+    assert_undecided_asking(offer, "Tell us your exact monthly income.")
 
 
 def test_an_income_band_wholly_above_the_minimum_decides_eligible():
@@ -503,18 +559,164 @@ def test_debt_payments_above_the_maximum_ratio_fail_with_it(maximum, debt, reaso
 
 @pytest.mark.parametrize(
     "borrower",
-    [
-        known(monthly_debt_payments=None),
-        known(monthly_income=None),
-        known(monthly_income=INCOME_BANDS["8000-12000"][0]),
-    ],
-    ids=["no debt told", "no income told", "an income band"],
+    [known(monthly_debt_payments=None), known(monthly_income=INCOME_BANDS["8000-12000"][0])],
+    ids=["no debt told", "an income band"],
 )
 def test_debt_to_income_without_exact_income_and_debt_asks_for_both(borrower):
-    """Given a maximum ratio and no debt, no income or only a band, it asks for both exactly."""
+    """Given a maximum ratio and no debt or only a band, it asks for both exactly."""
     facts = product(max_debt_to_income_pct=Decimal("50"))
     offer = judge(facts, borrower)
     assert_undecided_asking(offer, "Tell us your exact income and existing monthly debt payments.")
+
+
+def test_debt_to_income_without_any_income_asks_for_it_and_the_debt():
+    """Given a maximum ratio and no income at all, both questions are asked, each once."""
+    facts = product(max_debt_to_income_pct=Decimal("50"))
+    offer = judge(facts, known(monthly_income=None))
+    assert offer.status == UNDECIDED
+    assert missing(offer) == [
+        "Tell us your exact income and existing monthly debt payments.",
+        "Tell us your exact monthly income.",
+    ]
+
+
+# --- Affordability: the largest payment and declared debts against a share of income ------
+
+# Salary Express: 3.6 % a year on equal installments, ¥1,000 to ¥300,000 over 1 to 36 months.
+SALARY_EXPRESS = {
+    "apr": "3.6",
+    "min_amount": "1000",
+    "max_amount": "300000",
+    "min_term": 1,
+    "max_term": 36,
+}
+EARNER = known(monthly_income=Band.exactly(15000), monthly_debt_payments=Decimal("0"))
+
+
+def affordability(facts: ProductFacts, borrower: Borrower, **request) -> Offer:
+    return judge(facts, borrower, ratio=None, **request)
+
+
+def suggested(offer: Offer) -> list[str]:
+    with override("en"):
+        return offer.suggested
+
+
+def test_a_15000_earner_is_not_eligible_for_300000_over_12_months_and_is_told_the_payment():
+    """Given ¥15,000 a month and ¥300,000 over 12 months (¥25,490 a month, 170 % of the income),
+    the offer is not eligible, with the payment and the share of income in words."""
+    offer = affordability(product(**SALARY_EXPRESS), EARNER, amount="300000", term=12)
+    assert_ineligible_because(
+        offer, "The payment would be about ¥25,490 a month, more than 50% of your income."
+    )
+    assert offer.quote is None
+
+
+def test_an_unaffordable_request_is_offered_the_amounts_that_would_pass():
+    """Given the same borrower and no term within the range affordable for ¥300,000, it offers
+    the most it would lend over 12 months and over its longest term, each within half the
+    income; each passes when asked for."""
+    facts = product(**SALARY_EXPRESS)
+    offer = affordability(facts, EARNER, amount="300000", term=12)
+    assert suggested(offer) == [
+        "¥88,200 over 12 months would be about ¥7,494 a month.",
+        "¥255,500 over 36 months would be about ¥7,498 a month.",
+    ]
+    for code, params in offer.suggestions:
+        assert code == "smaller_amount"
+        again = affordability(facts, EARNER, amount=str(params["amount"]), term=params["term"])
+        assert_eligible(again)
+        schedule = build_schedule(
+            facts.price, amount=params["amount"], term_months=params["term"], start=START
+        )
+        assert max(i.payment for i in schedule.installments) <= Decimal("7500")
+
+
+def test_an_unaffordable_term_is_offered_the_shortest_longer_term_that_passes():
+    """Given ¥100,000 over 12 months (¥8,496 a month) on ¥15,000, 14 months would pass."""
+    facts = product(**SALARY_EXPRESS)
+    offer = affordability(facts, EARNER, amount="100000", term=12)
+    assert offer.status == INELIGIBLE
+    assert suggested(offer) == ["Over 14 months instead, it would be about ¥7,305 a month."]
+    assert_eligible(affordability(facts, EARNER, amount="100000", term=14))
+    assert affordability(facts, EARNER, amount="100000", term=13).status == INELIGIBLE
+
+
+def test_nothing_is_suggested_when_another_reason_stands():
+    """Given a car loan asked for everyday spending and beyond the borrower's means, both
+    reasons show, and no smaller or longer loan is suggested: it would not pass either."""
+    facts = product(**SALARY_EXPRESS, category="vehicle")
+    offer = affordability(facts, EARNER, amount="300000", term=12)
+    assert reasons(offer) == [
+        "It does not serve your purpose (Everyday spending); it serves: Buying a car.",
+        "The payment would be about ¥25,490 a month, more than 50% of your income.",
+    ]
+    assert offer.suggestions == []
+
+
+def test_declared_debt_payments_count_against_the_share_of_income():
+    """Given ¥60,000 over 12 months (¥5,098 a month) on ¥15,000: eligible with no debts, not
+    eligible with ¥3,000 a month of other debt payments, which the reason names."""
+    facts = product(**SALARY_EXPRESS)
+    assert_eligible(affordability(facts, EARNER, amount="60000", term=12))
+    indebted = known(monthly_income=Band.exactly(15000), monthly_debt_payments=Decimal("3000"))
+    offer = affordability(facts, indebted, amount="60000", term=12)
+    assert_ineligible_because(
+        offer,
+        "The payment would be about ¥5,098 a month; with your other debt payments of ¥3,000 "
+        "a month, that is more than 50% of your income.",
+    )
+
+
+def test_the_share_of_income_comes_from_the_setting(settings):
+    """Given MAX_DEBT_SERVICE_RATIO at 30 %, ¥60,000 over 12 months on ¥15,000 is too much,
+    said with 30 %."""
+    settings.MAX_DEBT_SERVICE_RATIO = Decimal("30")
+    offer = affordability(product(**SALARY_EXPRESS), EARNER, amount="60000", term=12)
+    assert_ineligible_because(
+        offer, "The payment would be about ¥5,098 a month, more than 30% of your income."
+    )
+
+
+def test_a_plan_with_a_large_last_payment_is_judged_on_its_largest_payment():
+    """Given an interest-only plan, the payment checked is the last (all the principal)."""
+    facts = product(**SALARY_EXPRESS, method=RepaymentMethod.INTEREST_ONLY)
+    offer = affordability(facts, EARNER, amount="20000", term=12)
+    assert_ineligible_because(
+        offer, "The largest payment would be about ¥20,060, more than 50% of your income."
+    )
+    assert suggested(offer) == ["¥7,400 over 12 months: its largest payment would be about ¥7,422."]
+
+
+def test_an_anonymous_visitor_is_judged_on_the_top_of_their_income_band():
+    """Given the ¥12,000–20,000 band (judged as ¥20,000): ¥100,000 over 12 months (¥8,496)
+    is eligible, ¥150,000 (¥12,745) is not, and the reason says the band's top was used."""
+    facts = product(**SALARY_EXPRESS)
+    visitor = Borrower(age=age_band("25-34"), monthly_income=income_band("12000-20000"))
+    assert_eligible(affordability(facts, visitor, amount="100000", term=12))
+    offer = affordability(facts, visitor, amount="150000", term=12)
+    assert_ineligible_because(
+        offer,
+        "The payment would be about ¥12,745 a month, more than 50% of your income. "
+        "That holds even at ¥20,000 a month, the top of your income band.",
+    )
+
+
+def test_a_band_without_a_top_is_judged_on_its_floor_and_asks_when_that_is_not_enough():
+    """Given the ¥20,000-or-more band: ¥100,000 over 12 months passes at ¥20,000; ¥150,000
+    does not, but a higher income might afford it, so it asks for the exact income."""
+    facts = product(**SALARY_EXPRESS)
+    visitor = Borrower(age=age_band("25-34"), monthly_income=income_band("20000+"))
+    assert_eligible(affordability(facts, visitor, amount="100000", term=12))
+    offer = affordability(facts, visitor, amount="150000", term=12)
+    assert_undecided_asking(offer, "Tell us your exact monthly income.")
+
+
+def test_a_visitor_without_an_income_is_asked_for_it():
+    """Given no income band at all, affordability is a question, not a pass."""
+    visitor = Borrower(age=age_band("25-34"))
+    offer = affordability(product(**SALARY_EXPRESS), visitor, amount="5000", term=12)
+    assert_undecided_asking(offer, "Tell us your exact monthly income.")
 
 
 # --- Clamping to the product's range --------------------------------------------------------
@@ -526,22 +728,26 @@ def test_a_request_within_the_range_is_offered_as_asked_without_notes():
     assert (offer.amount, offer.term_months, notes(offer)) == (Decimal("20000"), 12, [])
 
 
-@pytest.mark.parametrize(
-    ("asked", "offered", "note"),
-    [
-        (
-            "500000",
-            "100000",
-            "It lends ¥1,000.00 to ¥100,000.00, so this offer is for ¥100,000.00.",
-        ),
-        ("500", "1000", "It lends ¥1,000.00 to ¥100,000.00, so this offer is for ¥1,000.00."),
-    ],
-)
-def test_an_amount_outside_the_range_is_clamped_to_it_and_says_so(asked, offered, note):
-    """Given an amount above the maximum or below the minimum, it is clamped, with a note."""
-    offer = judge(product(min_amount="1000", max_amount="100000"), amount=asked)
+def test_an_amount_above_the_maximum_is_lowered_to_it_and_says_so():
+    """Given an amount above the maximum, the offer is for the maximum, with a note: lending
+    less than asked is honest (raising it never is)."""
+    offer = judge(product(min_amount="1000", max_amount="100000"), amount="500000")
     assert_eligible(offer)
-    assert (offer.amount, notes(offer)) == (Decimal(offered), [note])
+    assert (offer.amount, notes(offer)) == (
+        Decimal("100000"),
+        ["It lends ¥1,000.00 to ¥100,000.00, so this offer is for ¥100,000.00."],
+    )
+
+
+def test_an_amount_below_the_minimum_is_never_raised_silently():
+    """Given ¥20,000 asked of a product lending from ¥30,000, it is not eligible at the amount
+    asked and says where the lender starts; no note claims the offer was adjusted."""
+    offer = judge(product(min_amount="30000", max_amount="300000"), amount="20000")
+    assert_ineligible_because(
+        offer, "This lender lends from ¥30,000 on this loan; you asked for ¥20,000."
+    )
+    assert notes(offer) == []
+    assert offer.quote is None
 
 
 @pytest.mark.parametrize(
@@ -714,7 +920,9 @@ def test_sorting_by_amount_puts_the_largest_amount_offered_first_within_each_sta
         product(3, apr="12", max_amount="50000"),
         product(4, apr="10", max_amount="200000", cities=frozenset({"shanghai"})),
     ]
-    result = match(ask(amount="100000"), KNOWN, products, sort="amount")
+    result = match(
+        ask(amount="100000"), KNOWN, products, sort="amount", max_debt_service_ratio=UNCAPPED
+    )
     assert names(result.offers) == ["Product 2", "Product 3", "Product 1", "Product 4"]
 
 
@@ -801,6 +1009,7 @@ def test_a_quote_carries_the_monthly_payment_total_repayment_and_apr():
 # --- Properties -----------------------------------------------------------------------------
 
 CITIES = ["beijing", "shanghai", "lhasa", "urumqi"]
+PURPOSES = ["consumption", "business", "travel", "car"]
 OCCUPATIONS = ["salaried", "student", "freelancer", "business_owner", "retired"]
 money = st.integers(min_value=0, max_value=100_000).map(Decimal)
 
@@ -841,7 +1050,9 @@ def products(draw, pk: int) -> ProductFacts:
         max_term=max_term,
         approval_minutes=draw(st.integers(min_value=1, max_value=10_000)),
         lender_kind=draw(st.sampled_from(["bank", "consumer_finance", "microloan"])),
-        category=draw(st.sampled_from(["cash", "installment", "business"])),
+        category=draw(st.sampled_from(["cash", "installment", "business", "vehicle"])),
+        method=draw(st.sampled_from(list(RepaymentMethod))),
+        purposes=frozenset(draw(st.lists(st.sampled_from(PURPOSES), max_size=2))),
         min_age=min_age,
         max_age=min_age + draw(st.integers(min_value=0, max_value=40)),
         min_monthly_income=draw(optional_money),
@@ -864,7 +1075,7 @@ requests = st.builds(
     LoanRequest,
     amount=st.integers(min_value=100, max_value=500_000).map(Decimal),
     term_months=st.integers(min_value=1, max_value=60),
-    purpose=st.sampled_from(["consumption", "business", "travel"]),
+    purpose=st.sampled_from(PURPOSES),
 )
 
 
@@ -913,21 +1124,27 @@ def band_and_value(draw, bands: dict, whole: bool) -> tuple[Band, Band]:
 def test_a_band_decides_only_what_every_exact_value_inside_it_would_decide(
     request, borrower, facts, age, income
 ):
-    """For any band, an eligible or ineligible verdict holds for every exact value inside it."""
+    """For any band, an ineligible verdict holds for every exact value inside it, and so does
+    an eligible one but for affordability (judged at the band's top)."""
     banded = dataclasses.replace(borrower, age=age[0], monthly_income=income[0])
     exact = dataclasses.replace(borrower, age=age[1], monthly_income=income[1])
     by_band = match(request, banded, facts, limit=len(facts)).offers
     by_value = {o.product.id: o for o in match(request, exact, facts, limit=len(facts)).offers}
     for offer in by_band:
-        if offer.status != UNDECIDED:
-            verdict = by_value[offer.product.id]
+        verdict = by_value[offer.product.id]
+        if offer.status == ELIGIBLE and verdict.status == INELIGIBLE:
+            # Affordability alone judges a band at its top, so it may pass a band that fails
+            # an income lower in it.
+            assert {code for code, _params in verdict.failures} == {"debt_service"}
+        elif offer.status != UNDECIDED:
             assert verdict.status == offer.status, (offer.failures, verdict.failures, age, income)
 
 
 @settings(max_examples=150, deadline=None)
 @given(request=requests, borrower=borrowers, facts=catalogues)
 def test_the_fast_ranking_pass_agrees_with_the_explained_offers(request, borrower, facts):
-    """Counts come from match's hot loop, offers from ``_fit``: both judge alike."""
+    """Counts and order come from match's arrays, offers from ``build_offer``: both judge
+    alike, affordability, minimums and purposes included, product by product."""
     for sort in ("apr", "amount"):
         result = match(request, borrower, facts, sort=sort, limit=len(facts))
         statuses = [offer.status for offer in result.offers]
@@ -935,3 +1152,40 @@ def test_the_fast_ranking_pass_agrees_with_the_explained_offers(request, borrowe
         assert statuses.count(UNDECIDED) == result.undecided
         assert statuses.count(INELIGIBLE) == result.ineligible
         assert statuses == sorted(statuses)  # eligible, then undecided, then the rest
+    for offer in result.offers:
+        alone = match(request, borrower, [offer.product], limit=0)  # the arrays' verdict only
+        assert (alone.eligible, alone.undecided, alone.ineligible) == tuple(
+            int(offer.status == status) for status in (ELIGIBLE, UNDECIDED, INELIGIBLE)
+        )
+
+
+@st.composite
+def near_the_budget(draw) -> tuple[LoanRequest, Borrower, tuple[ProductFacts, ...]]:
+    """A borrower whose income puts the request's payment within a few yuan of the budget."""
+    facts = draw(catalogues)
+    request = draw(requests)
+    first = facts[0]
+    amount = min(max(request.amount, first.min_amount), first.max_amount)
+    term = min(max(request.term_months, first.min_term), first.max_term)
+    payment = amount * first.term_payments[term - first.min_term]
+    debt = draw(st.integers(min_value=0, max_value=2000))
+    income = ((payment + debt) * 2 + draw(st.integers(min_value=-3, max_value=3))).quantize(
+        Decimal("0.01")
+    )
+    borrower = known(
+        monthly_income=Band.exactly(max(income, Decimal(0))), monthly_debt_payments=Decimal(debt)
+    )
+    return request, borrower, facts
+
+
+@settings(max_examples=150, deadline=None)
+@given(case=near_the_budget())
+def test_the_fast_pass_and_the_offers_agree_at_the_edge_of_the_budget(case):
+    """Given payments within a few yuan of half the income, both paths still judge alike."""
+    request, borrower, facts = case
+    result = match(request, borrower, facts, limit=len(facts))
+    for offer in result.offers:
+        alone = match(request, borrower, [offer.product], limit=0)
+        assert (alone.eligible, alone.undecided, alone.ineligible) == tuple(
+            int(offer.status == status) for status in (ELIGIBLE, UNDECIDED, INELIGIBLE)
+        )

@@ -88,11 +88,11 @@ def test_the_dashboard_words_an_applications_payments_as_the_review_did(
         rate_unit=LoanProduct.RateUnit.ANNUAL,
         repayment_method=LoanProduct.RepaymentMethod.INTEREST_ONLY,
     )
-    submit(borrower, product)
+    submit(borrower, product, amount="2000")
 
     html = flat(borrower_client.get("/applications/", HTTP_ACCEPT_LANGUAGE="en"))
 
-    assert "<dt>Repayments</dt><dd>¥166.67 a month, then ¥20,166.67 at the end</dd>" in html
+    assert "<dt>Repayments</dt><dd>¥16.67 a month, then ¥2,016.67 at the end</dd>" in html
 
 
 def test_the_dashboard_keeps_the_payments_applied_for_when_the_lender_reprices(
@@ -107,11 +107,11 @@ def test_the_dashboard_keeps_the_payments_applied_for_when_the_lender_reprices(
         rate_unit=LoanProduct.RateUnit.ANNUAL,
         repayment_method=LoanProduct.RepaymentMethod.INTEREST_ONLY,
     )
-    submit(borrower, product)
+    submit(borrower, product, amount="2000")
     LoanProduct.objects.filter(pk=product.pk).update(
         repayment_method=LoanProduct.RepaymentMethod.EQUAL_INSTALLMENT, rate_value=Decimal("12")
     )
 
     html = flat(borrower_client.get("/applications/", HTTP_ACCEPT_LANGUAGE="en"))
 
-    assert "<dt>Repayments</dt><dd>¥166.67 a month, then ¥20,166.67 at the end</dd>" in html
+    assert "<dt>Repayments</dt><dd>¥16.67 a month, then ¥2,016.67 at the end</dd>" in html

@@ -139,6 +139,14 @@ CITIES_BY_LENDER = {
     "mountain-tea": ["xiamen", "hangzhou", "shanghai"],
 }
 
+# What a purpose-bound product serves (the rest serve their category's purposes: a vehicle
+# loan buying a car, a business loan business, any other everything but business).
+PURPOSES_BY_PRODUCT = {
+    "home-renovation": ["home"], "appliance": ["home", "consumption"], "education": ["education"],
+    "travel": ["travel"], "phone": ["consumption"], "home-goods": ["home", "consumption"],
+    "holiday": ["travel"], "furniture": ["home"],
+}
+
 PRODUCT_FIELDS = (
     "category", "min_amount", "max_amount", "min_term_months", "max_term_months", "rate_value",
     "rate_unit", "repayment_method", "upfront_fee_pct", "monthly_fee_pct",
@@ -212,7 +220,8 @@ def _product(lender: Lender, row: tuple) -> tuple[LoanProduct, bool]:
 
 
 def rules_for(product: LoanProduct, lender: Lender) -> dict:
-    rules = {"occupations": [], "cities": CITIES_BY_LENDER.get(lender.slug, []), **RULES_BY_KIND[lender.kind]}
+    rules = {"occupations": [], "cities": CITIES_BY_LENDER.get(lender.slug, []), **RULES_BY_KIND[lender.kind],
+             "purposes": PURPOSES_BY_PRODUCT.get(product.slug, [])}
     if product.category == LoanProduct.Category.BUSINESS:
         rules.update(BUSINESS_RULES)
     return rules

@@ -233,6 +233,32 @@ def test_eligibility_rules_are_edited_on_the_product_page(staff_client):
     assert rules.min_monthly_income == Decimal("5000")
 
 
+def test_the_purposes_a_product_serves_are_ticked_on_the_product_page(staff_client):
+    """Given a cash loan ticked for home and education, its rules keep those purposes; the
+    page offers every purpose and says what none ticked means."""
+    product = LoanProductFactory()
+    url = reverse("admin:lenders_loanproduct_change", args=[product.pk])
+    page = staff_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Purposes served (none ticked: the category&#x27;s own)" in page
+    assert 'name="rules-0-purposes" value="car"' in page
+    data = product_form(
+        product.lender,
+        slug=product.slug,
+        name=product.name,
+        **{
+            "rules-TOTAL_FORMS": "1",
+            "rules-0-min_age": "18",
+            "rules-0-max_age": "65",
+            "rules-0-purposes": ["home", "education"],
+        },
+    )
+
+    response = staff_client.post(url, data)
+
+    assert response.status_code == 302
+    assert EligibilityRules.objects.get(product=product).purposes == ["home", "education"]
+
+
 def test_rules_with_an_age_under_18_are_a_form_error(staff_client):
     product = LoanProductFactory()
     data = product_form(
@@ -297,7 +323,7 @@ def test_a_lender_status_cannot_be_edited_on_its_page(staff_client):
     lender = LenderFactory(status=Lender.Status.APPLIED)
     url = reverse("admin:lenders_lender_change", args=[lender.pk])
 
-    page = staff_client.get(url).content.decode()
+    page = staff_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     staff_client.post(url, lender_form(name=lender.name, slug=lender.slug, status="active"))
 
     assert 'name="status"' not in page

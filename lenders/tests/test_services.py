@@ -1,14 +1,15 @@
 import os
 import subprocess
 import sys
-from decimal import Decimal
+from datetime import date
+from decimal import ROUND_CEILING, Decimal
 from pathlib import Path
 
 import pytest
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
-from lenders import services
+from lenders import pricing, services
 from lenders.exceptions import AprAboveCap, InsecureApiUrl
 from lenders.models import LoanProduct, ProductTermApr, StatusEvent
 from lenders.selectors import CATALOGUE_VERSION_KEY, catalogue_version
@@ -33,6 +34,28 @@ def test_saving_a_product_prices_every_allowed_term():
     # 0.03 % a day on equal installments: 10.95 % whatever the term (to the cent).
     assert product.apr_min >= Decimal("10.90")
     assert product.apr_max <= Decimal("11.00")
+
+
+def test_saving_a_product_stores_each_terms_largest_installment_per_yuan():
+    """Given ¥1,000–¥50,000 at 0.03 % a day over 3–24 months, each term keeps its largest
+    installment per yuan at ¥50,000 (rounded up), so any amount times it is that amount's
+    largest installment to the cent; an interest-only plan's is its last (the principal)."""
+    product = LoanProductFactory(min_term_months=3, max_term_months=24, status=P.DRAFT)
+
+    per_yuan = dict(product.term_aprs.values_list("term_months", "max_payment_per_yuan"))
+    schedule = pricing.build_schedule(
+        product.quoted_price, amount=Decimal("20000"), term_months=12, start=date.today()
+    )
+    largest = max(installment.payment for installment in schedule.installments)
+    assert abs(Decimal("20000") * per_yuan[12] - largest) < Decimal("0.02")
+    assert per_yuan[3] > per_yuan[12] > per_yuan[24]
+
+    product.repayment_method = LoanProduct.RepaymentMethod.INTEREST_ONLY
+    services.save_product(product=product)
+    per_yuan = dict(product.term_aprs.values_list("term_months", "max_payment_per_yuan"))
+    assert per_yuan[12] == (1 + Decimal("0.0003") * 365 / 12).quantize(
+        Decimal("1E-10"), rounding=ROUND_CEILING
+    )
 
 
 def test_repricing_replaces_the_term_aprs_of_a_narrowed_range():

@@ -286,6 +286,9 @@ DELIVERY_LEASE_SECONDS = env.float("DELIVERY_LEASE_SECONDS", default=60.0)
 
 # The platform never publishes a product whose APR (percent) exceeds this, anywhere in its range.
 PLATFORM_MAX_APR = Decimal(env.str("PLATFORM_MAX_APR", default="24"))
+# Affordability (percent): an offer is eligible only if its largest monthly payment plus the
+# borrower's declared monthly debt payments stay within this share of their monthly income.
+MAX_DEBT_SERVICE_RATIO = Decimal(env.str("MAX_DEBT_SERVICE_RATIO", default="50"))
 # How long rendered catalogue and product fragments stay cached (seconds); any product or
 # lender change invalidates them at once.
 CATALOGUE_CACHE_SECONDS = env.int("CATALOGUE_CACHE_SECONDS", default=300)
