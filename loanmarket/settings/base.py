@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "loanmarket.middleware.MessagesLastOnePageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "loanmarket.mfa.RequireMFAMiddleware",
     "applications.middleware.AcquisitionChannelMiddleware",
