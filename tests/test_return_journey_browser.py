@@ -91,7 +91,6 @@ def test_an_anonymous_offer_survives_sign_up_verification_and_the_profile_on_a_p
     try:
         _walk_from_offer_to_review(page, live_server.url, email="wang@example.test")
         expect(page.get_by_role("heading", name="确认并申请")).to_be_visible()
-        page.screenshot(path="/tmp/journey-return-zh-phone.png", full_page=True)
     finally:
         context.close()
 
@@ -103,6 +102,5 @@ def test_an_anonymous_offer_survives_sign_up_on_a_desktop_in_english(browser, li
     try:
         _walk_from_offer_to_review(page, live_server.url, email="fang@example.test")
         expect(page.get_by_role("heading", name="Review and apply")).to_be_visible()
-        page.screenshot(path="/tmp/journey-return-en-desktop.png", full_page=True)
     finally:
         context.close()

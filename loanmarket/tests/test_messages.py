@@ -8,7 +8,8 @@ pytestmark = pytest.mark.django_db
 def test_a_message_not_shown_on_a_cached_page_does_not_reappear_on_the_next_one(
     borrower_client,
 ):
-    borrower_client.post("/accounts/logout/", HTTP_ACCEPT_LANGUAGE="en")  # allauth: "You have signed out."
+    # allauth says "You have signed out." and sends the visitor to the home page.
+    borrower_client.post("/accounts/logout/", HTTP_ACCEPT_LANGUAGE="en")
     borrower_client.get("/")  # the cached home page shows no one's messages
 
     later = borrower_client.get("/match/", HTTP_ACCEPT_LANGUAGE="en")
