@@ -113,6 +113,34 @@ def test_an_amount_outside_the_range_cannot_be_applied_for(borrower_client, full
     assert "This product lends from" in response.content.decode()
 
 
+def test_an_apply_link_without_its_terms_says_which_are_missing_and_leads_back_to_the_offer(
+    borrower_client, full_profile, product
+):
+    response = borrower_client.get(APPLY, {"purpose": "consumption"}, HTTP_ACCEPT_LANGUAGE="en")
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "The amount is missing." in html
+    assert "The term (months) is missing." in html
+    assert "This field is required" not in html
+    assert "not eligible" not in html.lower()
+    assert "does not fit" not in html
+    assert 'href="/loans/harbour/salary/">Back to Salary Loan</a>' in html
+
+
+def test_an_apply_link_with_a_bad_amount_names_it_and_keeps_the_valid_term_on_the_way_back(
+    borrower_client, full_profile, product
+):
+    response = borrower_client.get(
+        APPLY, {"amount": "abc", "term": "12", "purpose": "consumption"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Amount (¥): Enter a number." in html
+    assert 'href="/loans/harbour/salary/?term=12"' in html
+
+
 def test_the_dashboard_lists_only_the_borrowers_own(
     borrower_client, borrower, full_profile, product, django_assert_max_num_queries
 ):
