@@ -170,3 +170,13 @@ class ApplyForm(AccessibleForm):
         ),
         error_messages={"required": _("Without your consent we cannot send your application.")},
     )
+    # Its label names the lender: the page renders it (the form does not know the lender).
+    credit_inquiry = forms.BooleanField(
+        label=_("I authorise this lender to query my credit report, as set out above."),
+        error_messages={
+            "required": _(
+                "The lender needs your authorisation to query your credit report before it "
+                "can review your application."
+            )
+        },
+    )

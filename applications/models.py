@@ -234,6 +234,9 @@ class Consent(models.Model):
         Application, on_delete=models.PROTECT, related_name="consent"
     )
     text_version = models.CharField(max_length=20)
+    # The lender's credit-inquiry authorisation (征信查询授权) agreed to with it, by version
+    # (``loanmarket.legal``); empty on consents given before it was asked.
+    credit_inquiry_version = models.CharField(max_length=20, blank=True, default="")
     lender_name = models.CharField(max_length=120)
     fields = models.JSONField()
     given_at = models.DateTimeField(default=timezone.now)

@@ -16,6 +16,7 @@ from lenders import pricing
 from lenders import services as lender_services
 from lenders.templatetags.money import cny, pct
 from lenders.tests.factories import LenderFactory, LoanProductFactory
+from loanmarket import legal
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,12 @@ def reviewed(client, ask=ASK) -> dict:
     """What a browser posts back from the review page: the request, the signed disclosure
     the page carries, and the ticked consent."""
     page = client.get(APPLY, ask).content.decode()
-    return {**ask, "disclosure": DISCLOSURE.search(page).group(1), "consent": "on"}
+    return {
+        **ask,
+        "disclosure": DISCLOSURE.search(page).group(1),
+        "consent": "on",
+        "credit_inquiry": "on",
+    }
 
 
 def test_the_review_discloses_the_cost_and_exactly_what_is_shared(
@@ -95,6 +101,57 @@ def test_consenting_applies_and_shows_the_timeline(borrower_client, full_profile
     assert response.redirect_chain[-1][0] == f"/applications/{application.id}/"
     assert "With the lender" in response.content.decode()  # no API: the portal inbox
     assert application.consent.lender_name == "Harbour Bank"
+
+
+def test_consent_shows_the_lenders_credit_inquiry_authorisation_with_a_plain_warning(
+    borrower_client, full_profile, product
+):
+    html = " ".join(
+        borrower_client.get(APPLY, ASK, HTTP_ACCEPT_LANGUAGE="en").content.decode().split()
+    )
+
+    assert "Credit-inquiry authorisation" in html
+    assert "Harbour Bank may query your credit report." in html
+    assert "I authorise Harbour Bank to query and use my personal credit report" in html
+    assert f"Version {legal.CREDIT_INQUIRY_VERSION}" in html
+    assert 'href="/privacy/"' in html
+    assert 'href="/agreement/"' in html
+
+
+def test_applying_needs_the_credit_inquiry_authorisation_too(
+    borrower_client, full_profile, product
+):
+    posted = {**reviewed(borrower_client)}
+    del posted["credit_inquiry"]
+
+    response = borrower_client.post(APPLY, posted, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 400
+    assert "needs your authorisation to query your credit report" in response.content.decode()
+    assert not Application.objects.exists()
+
+
+def test_the_consent_record_keeps_the_credit_inquiry_authorisations_version(
+    borrower_client, full_profile, product
+):
+    borrower_client.post(APPLY, reviewed(borrower_client))
+
+    consent = Consent.objects.get()
+    assert consent.credit_inquiry_version == legal.CREDIT_INQUIRY_VERSION
+    assert consent.lender_name == "Harbour Bank"
+
+
+def test_a_review_shown_before_the_credit_inquiry_text_changed_is_confirmed_again(
+    borrower_client, full_profile, product, monkeypatch
+):
+    posted = reviewed(borrower_client)
+    monkeypatch.setattr(legal, "CREDIT_INQUIRY_VERSION", "2099-01")
+
+    response = borrower_client.post(APPLY, posted, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 409
+    assert "credit-inquiry authorisation has been updated" in response.content.decode()
+    assert not Application.objects.exists()
 
 
 def test_double_submission_makes_one_application(borrower_client, full_profile, product):
@@ -310,7 +367,7 @@ def test_the_page_carries_no_personal_value_in_its_disclosure(
     disclosed = json.loads(payload)
     assert set(disclosed) == {
         *("v", "lender", "product", "amount", "term_months", "apr", "ear", "fees", "totals"),
-        *("fields", "values", "consent_version"),
+        *("fields", "values", "consent_version", "credit_inquiry_version"),
     }
     assert disclosed["fields"] == services.fields_to_share(full_profile)
 

@@ -16,6 +16,7 @@ from lenders import selectors as lender_selectors
 from lenders.forms import CalculatorForm
 from lenders.models import LoanProduct
 from lenders.templatetags.money import cny
+from loanmarket import legal
 from loanmarket.http import client_ip
 
 from .. import services
@@ -142,6 +143,7 @@ def apply(request: HttpRequest, lender_slug: str, product_slug: str) -> HttpResp
             "disclosure": disclosure.signed(),
             "shared": _shared_rows(borrower),
             "mismatch": mismatch,
+            "credit_inquiry_version": legal.CREDIT_INQUIRY_VERSION,
         },
         status=409 if mismatch else 400 if request.method == "POST" else 200,
     )
