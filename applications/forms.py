@@ -72,11 +72,18 @@ class MatchForm(AccessibleForm):
 
     BAND_FIELDS = ("age_band", "city", "occupation", "income_band")
 
-    def __init__(self, *args, anonymous: bool, **kwargs) -> None:
+    def __init__(self, *args, anonymous: bool, partial: bool = False, **kwargs) -> None:
+        """``partial``: started from a request that answers only some questions (the home
+        page's amount and term). What it gives is checked; what it leaves out is not asked
+        yet, so not an error."""
         super().__init__(*args, **kwargs)
         if not anonymous:
             for name in self.BAND_FIELDS:
                 del self.fields[name]
+        if partial:
+            for name, field in self.fields.items():
+                if name not in self.data:
+                    field.required = False
 
 
 class IdentityForm(AccessibleForm):
