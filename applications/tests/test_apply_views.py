@@ -163,6 +163,33 @@ def test_double_submission_makes_one_application(borrower_client, full_profile, 
     assert Application.objects.count() == 1
 
 
+def test_reapplying_to_a_product_with_an_open_application_says_so_and_links_to_it(
+    borrower_client, borrower, full_profile, product
+):
+    application = submit(borrower, product)
+
+    response = borrower_client.get(APPLY, {**ASK, "amount": "30000"}, HTTP_ACCEPT_LANGUAGE="en")
+
+    html = response.content.decode()
+    assert "You have already applied for this loan" in html
+    assert f'href="/applications/{application.id}/"' in html
+    assert 'name="disclosure"' not in html  # no second consent form
+    assert Application.objects.count() == 1
+
+
+def test_a_second_post_to_an_open_product_leads_to_the_application_with_a_word(
+    borrower_client, borrower, full_profile, product
+):
+    posted = reviewed(borrower_client)
+    borrower_client.post(APPLY, posted)
+
+    again = borrower_client.post(APPLY, posted, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+
+    application = Application.objects.get()
+    assert again.redirect_chain[-1][0] == application.get_absolute_url()
+    assert "You have already applied for this loan: here it is." in again.content.decode()
+
+
 def test_an_amount_outside_the_range_cannot_be_applied_for(borrower_client, full_profile, product):
     response = borrower_client.get(APPLY, {**ASK, "amount": "999999"}, HTTP_ACCEPT_LANGUAGE="en")
 
@@ -224,10 +251,31 @@ def test_another_borrowers_application_is_404(client, borrower, full_profile, pr
 def test_the_borrower_withdraws_before_a_decision(borrower_client, borrower, full_profile, product):
     application = submit(borrower, product)
 
-    borrower_client.post(f"/applications/{application.id}/withdraw/")
+    borrower_client.post(f"/applications/{application.id}/withdraw/", {"confirm": "yes"})
 
     application.refresh_from_db()
     assert application.status == Application.Status.WITHDRAWN
+
+
+def test_withdrawing_asks_for_confirmation_first(borrower_client, borrower, full_profile, product):
+    application = submit(borrower, product)
+    detail = borrower_client.get(application.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    assert f'href="/applications/{application.id}/withdraw/"' in detail.content.decode()
+
+    asked = borrower_client.get(
+        f"/applications/{application.id}/withdraw/", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    unconfirmed = borrower_client.post(f"/applications/{application.id}/withdraw/")
+
+    html = asked.content.decode()
+    assert "Withdraw this application?" in html
+    assert "Harbour Bank" in html
+    assert 'name="confirm" value="yes"' in html
+    assert f'href="/applications/{application.id}/"' in html  # "No, keep it"
+    assert "<script" not in html.split("</head>")[1]
+    assert unconfirmed.status_code == 400
+    application.refresh_from_db()
+    assert application.status != Application.Status.WITHDRAWN
 
 
 # --- Consent is bound to what the review page showed ---------------------------------------

@@ -19,7 +19,7 @@ from lenders.templatetags.money import cny
 from loanmarket import legal
 from loanmarket.http import client_ip
 
-from .. import services
+from .. import selectors, services
 from ..exceptions import ApplicationError
 from ..forms import ApplyForm
 from ..masking import mask_mobile, mask_name, mask_national_id
@@ -86,6 +86,12 @@ def apply(request: HttpRequest, lender_slug: str, product_slug: str) -> HttpResp
         )
     except LoanProduct.DoesNotExist:
         raise Http404 from None
+    already = selectors.open_application_to(request.user, product)
+    if already is not None:
+        if request.method == "POST":  # a second click, or a second tab: the one sent stands
+            messages.info(request, _("You have already applied for this loan: here it is."))
+            return redirect(already)
+        return render(request, "applications/apply_open.html", {"application": already})
     borrower = own_profile(request)
     missing = services.incomplete_steps(borrower)
     if missing:
