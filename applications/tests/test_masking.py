@@ -25,7 +25,6 @@ IDENTITY = "/applications/profile/identity/"
 MASKED = "**************4477"
 BORN_1949_12_31 = "11010519491231002X"
 BORN_1990_03_07 = "110105199003070025"  # VALID_ID's date of birth, another region
-RETYPE_THE_ID = "To change your date of birth, type your national ID number again as well."
 REGION = VALID_ID[:6]  # 110101, Beijing Dongcheng
 BIRTH_DATE_FORMS = [
     "1990-03-07",
