@@ -127,6 +127,4 @@ def own_application(user: AbstractBaseUser, application_id: UUID | str) -> Appli
 
 def open_application_to(user: AbstractBaseUser, product: LoanProduct) -> Application | None:
     """The borrower's application to ``product`` that is still open, if any (one at most)."""
-    return (
-        own_applications(user).filter(product=product).exclude(status__in=states.FINAL).first()
-    )
+    return own_applications(user).filter(product=product).exclude(status__in=states.FINAL).first()

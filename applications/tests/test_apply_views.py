@@ -435,3 +435,14 @@ def test_the_values_fingerprint_is_one_per_set_of_values(borrower, full_profile)
         changed = BorrowerProfile.objects.get(pk=full_profile.pk)
         setattr(changed, name, other)
         assert fingerprint(changed, fields) != fingerprint(saved, fields), name
+
+
+def test_the_withdraw_and_already_applied_pages_keep_a_fixed_query_count(
+    borrower_client, borrower, full_profile, product, django_assert_max_num_queries
+):
+    application = submit(borrower, product)
+
+    with django_assert_max_num_queries(4):
+        borrower_client.get(f"/applications/{application.id}/withdraw/")
+    with django_assert_max_num_queries(5):
+        borrower_client.get(APPLY, ASK)

@@ -84,3 +84,9 @@ def test_the_demo_operator_values_are_neutral_placeholders():
     assert settings.OPERATOR_NAME == "示例科技有限公司"
     assert settings.OPERATOR_NAME_EN == "Example Technology Co., Ltd."
     assert settings.ICP_FILING == "京ICP备00000000号-0"
+
+
+@pytest.mark.parametrize("url", ["/contact/", "/privacy/", "/agreement/"])
+def test_the_trust_pages_need_no_database_for_a_visitor(client, url, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert client.get(url).status_code == 200
