@@ -1,6 +1,9 @@
 """django-allauth hooks: profiles at sign-up, and MFA secrets encrypted with our keys."""
 
+from urllib.parse import urlencode
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.utils import get_next_redirect_url
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 
@@ -34,6 +37,15 @@ class AccountAdapter(DefaultAccountAdapter):
             second = [method for method in methods if method["id"].startswith("mfa_")]
             return second or methods
         return methods
+
+    def get_email_confirmation_url(self, request, emailconfirmation) -> str:
+        """The link carries the sign-up's return address (a path here), encoded: opened in
+        another browser, where the sign-up's session is not, it still leads back there."""
+        url = super().get_email_confirmation_url(request, emailconfirmation)
+        target = get_next_redirect_url(request) if request is not None else None
+        if target and target.startswith("/") and not target.startswith("//"):
+            return f"{url}?{urlencode({'next': target})}"
+        return url
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=commit)

@@ -2,7 +2,8 @@
 
 The review page carries a signed token of everything it showed: the lender, the product,
 the amount and term, the APR, every fee and the totals, the profile fields that would be
-sent and a fingerprint of their values, and the consent text's version. When the form is
+sent and a fingerprint of their values, and the versions of the consent text and of the
+lender's credit-inquiry authorisation. When the form is
 posted, the same disclosure is built again from the current profile and price; consent
 counts only if the two are equal. Otherwise nothing is written and the borrower sees the
 new disclosure, told in words what changed.
@@ -29,7 +30,7 @@ from lenders.templatetags.money import cny, pct
 from .models import BorrowerProfile
 
 SIGNING_SALT = "applications.disclosure.consent"
-VERSION = 1  # of the payload's shape: a page from before a change is reviewed again
+VERSION = 2  # of the payload's shape: a page from before a change is reviewed again
 FINGERPRINT_SALT = "applications.disclosure.shared-values"
 FEES = ("upfront_fee", "monthly_service_fee", "flat_monthly_fee", "total_fees")
 TOTALS = ("first_payment", "total_interest", "total_repayment")
@@ -56,6 +57,7 @@ def build(
     schedule: Schedule,
     fields: list[str],
     consent_version: str,
+    credit_inquiry_version: str,
 ) -> Disclosure:
     lender = product.lender
     return Disclosure(
@@ -72,6 +74,7 @@ def build(
             "fields": list(fields),
             "values": fingerprint(profile, fields),
             "consent_version": consent_version,
+            "credit_inquiry_version": credit_inquiry_version,
         },
         schedule=schedule,
     )
@@ -157,6 +160,8 @@ def changes(shown: dict | None, current: Disclosure) -> list[str]:
         found.append(_("Your profile has changed since you reviewed what we would send."))
     if shown["consent_version"] != now["consent_version"]:
         found.append(_("The wording of the consent has been updated."))
+    if shown["credit_inquiry_version"] != now["credit_inquiry_version"]:
+        found.append(_("The wording of the credit-inquiry authorisation has been updated."))
     return found or [_("We could not confirm what you were shown. Please review it again.")]
 
 

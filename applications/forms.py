@@ -1,8 +1,6 @@
-import datetime
 from decimal import Decimal
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lenders.choices import City, LoanPurpose, Occupation
@@ -11,12 +9,15 @@ from lenders.forms import AccessibleForm, amount_field, term_field
 from .bands import AGE_BANDS, INCOME_BANDS
 from .validators import (
     national_id_birth_date,
-    normalize_digits,
+    normalize_mobile,
     normalize_national_id,
     validate_mobile,
 )
 
 MAX_MONEY = Decimal("100000000")
+# Room for what people type around the digits: "+86 139-1234-5678", full-width spaces.
+MOBILE_MAX_TYPED = 24
+ID_MAX_TYPED = 24
 YES_NO = [("", _("Choose")), ("yes", _("Yes")), ("no", _("No"))]
 
 
@@ -71,27 +72,40 @@ class MatchForm(AccessibleForm):
 
     BAND_FIELDS = ("age_band", "city", "occupation", "income_band")
 
-    def __init__(self, *args, anonymous: bool, **kwargs) -> None:
+    def __init__(self, *args, anonymous: bool, partial: bool = False, **kwargs) -> None:
+        """``partial``: started from a request that answers only some questions (the home
+        page's amount and term). What it gives is checked; what it leaves out is not asked
+        yet, so not an error."""
         super().__init__(*args, **kwargs)
         if not anonymous:
             for name in self.BAND_FIELDS:
                 del self.fields[name]
+        if partial:
+            for name, field in self.fields.items():
+                if name not in self.data:
+                    field.required = False
 
 
 class IdentityForm(AccessibleForm):
-    """The shape of who the borrower is. The form knows nothing of the saved profile: how
-    the ID number and the date of birth go together is the service's rule
-    (``services.borrowers.check_identity``)."""
+    """The shape of who the borrower is. The date of birth is not asked: it is digits 7-14
+    of the national ID number, read from it by the service (``services.update_profile``).
+    The form knows nothing of the saved profile."""
 
     full_name = _text(_("Full name"), 50, widget=forms.TextInput(attrs={"autocomplete": "name"}))
     mobile = forms.CharField(
         label=_("Mobile number"),
-        max_length=11,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "tel"}),
+        max_length=MOBILE_MAX_TYPED,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
-    national_id = forms.CharField(label=_("National ID number"), max_length=18, min_length=18)
-    date_of_birth = forms.DateField(
-        label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    # No inputmode="numeric": a phone's digit pad has no X, and one ID number in eleven
+    # ends in X. A text keyboard that capitalises lets everyone type theirs.
+    national_id = forms.CharField(
+        label=_("National ID number"),
+        max_length=ID_MAX_TYPED,
+        help_text=_("18 characters: 17 digits, then a digit or X."),
+        widget=forms.TextInput(
+            attrs={"autocapitalize": "characters", "autocomplete": "off", "spellcheck": "false"}
+        ),
     )
 
     def clean_full_name(self) -> str:
@@ -104,7 +118,7 @@ class IdentityForm(AccessibleForm):
         return name
 
     def clean_mobile(self) -> str:
-        mobile = normalize_digits(self.cleaned_data["mobile"])
+        mobile = normalize_mobile(self.cleaned_data["mobile"])
         if mobile:  # empty keeps the saved number (the view makes it optional then)
             validate_mobile(mobile)
         return mobile
@@ -114,15 +128,6 @@ class IdentityForm(AccessibleForm):
         if value:  # empty keeps the saved number (the view makes it optional then)
             national_id_birth_date(value)
         return value
-
-    def clean_date_of_birth(self) -> datetime.date | None:
-        born = self.cleaned_data["date_of_birth"]
-        if born is None:  # empty: the saved date, or the one a new ID number carries
-            return None
-        today = timezone.localdate()
-        if born > today or born.year < 1900:
-            raise forms.ValidationError(_("Enter a real date of birth."), code="dob")
-        return born
 
 
 class WorkForm(AccessibleForm):
@@ -171,4 +176,14 @@ class ApplyForm(AccessibleForm):
             "and to no one else, for this application."
         ),
         error_messages={"required": _("Without your consent we cannot send your application.")},
+    )
+    # Its label names the lender: the page renders it (the form does not know the lender).
+    credit_inquiry = forms.BooleanField(
+        label=_("I authorise this lender to query my credit report, as set out above."),
+        error_messages={
+            "required": _(
+                "The lender needs your authorisation to query your credit report before it "
+                "can review your application."
+            )
+        },
     )

@@ -348,6 +348,11 @@ class Consent(models.Model):
         Application, on_delete=models.PROTECT, related_name="consent", verbose_name=_("application")
     )
     text_version = models.CharField(_("consent text version"), max_length=20)
+    # The lender's credit-inquiry authorisation (征信查询授权) agreed to with it, by version
+    # (``loanmarket.legal``); empty on consents given before it was asked.
+    credit_inquiry_version = models.CharField(
+        _("credit-inquiry authorisation version"), max_length=20, blank=True, default=""
+    )
     lender_name = models.CharField(_("lender"), max_length=120)
     fields = models.JSONField(_("fields shared"))
     given_at = models.DateTimeField(_("given"), default=timezone.now)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from lenders.models import EligibilityRules, LoanProduct, ProductTermApr
 from lenders.selectors import LENDER_SECRETS, catalogue_version, published_products
 
+from . import states
 from .bands import Band, age_on
 from .matching import Borrower, Catalogue, ProductFacts
 from .models import Application, BorrowerProfile
@@ -126,3 +127,8 @@ def own_applications(user: AbstractBaseUser) -> QuerySet[Application]:
 def own_application(user: AbstractBaseUser, application_id: UUID | str) -> Application:
     """One of the borrower's applications; anyone else's raises ``DoesNotExist`` (a 404)."""
     return own_applications(user).prefetch_related("events").get(pk=application_id)
+
+
+def open_application_to(user: AbstractBaseUser, product: LoanProduct) -> Application | None:
+    """The borrower's application to ``product`` that is still open, if any (one at most)."""
+    return own_applications(user).filter(product=product).exclude(status__in=states.FINAL).first()

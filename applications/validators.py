@@ -11,11 +11,22 @@ ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARS = "10X98765432"
 ID_PATTERN = re.compile(r"[0-9]{17}[0-9X]")
 MOBILE_PATTERN = re.compile(r"1[3-9][0-9]{9}")
+MOBILE_SEPARATORS = re.compile(r"[\s\-.()]")
 
 
 def normalize_digits(value: str) -> str:
     """Full-width digits typed on a Chinese keyboard become ASCII; spaces go."""
     return unicodedata.normalize("NFKC", value).strip().replace(" ", "")
+
+
+def normalize_mobile(value: str) -> str:
+    """A mainland mobile number as its 11 digits: the country code (+86, 0086 or 86 before
+    the 11 digits), spaces, dashes, dots and brackets go; full-width digits become ASCII."""
+    digits = MOBILE_SEPARATORS.sub("", normalize_digits(value))
+    for prefix in ("+86", "0086", "86"):
+        if digits.startswith(prefix) and len(digits) == len(prefix) + 11:
+            return digits[len(prefix) :]
+    return digits
 
 
 def normalize_national_id(value: str) -> str:

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
@@ -26,6 +27,7 @@ from .forms import (
 )
 from .models import LoanProduct
 from .pagecache import cached_payload, page_response, render_page
+from .templatetags.money import cny
 
 PAGE_SIZE = 20
 
@@ -104,6 +106,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             rows.append(
                 {
                     "product": product,
+                    "url": _product_url(product, filters),
                     "example": quotes.representative_quote(product, start=today),
                     "request": request_quote,
                 }
@@ -119,6 +122,39 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     if request.htmx:
         return HttpResponse(payload["results"])
     return page_response(request, payload)
+
+
+def _product_url(product: LoanProduct, filters: selectors.CatalogueFilters) -> str:
+    """The product's page, opening on the amount and term the catalogue was asked for when
+    the product lends them (else on its representative example)."""
+    amount, term = filters.amount, filters.term_months
+    url = product.get_absolute_url()
+    if amount is None or term is None:
+        return url
+    if not (
+        product.min_amount <= amount <= product.max_amount
+        and product.min_term_months <= term <= product.max_term_months
+    ):
+        return url
+    return f"{url}?{urlencode(canonical({'amount': amount, 'term': term}))}"
+
+
+def _limits(product: LoanProduct) -> dict[str, str]:
+    return {
+        "min_amount": str(product.min_amount),
+        "max_amount": str(product.max_amount),
+        "min_term_months": str(product.min_term_months),
+        "max_term_months": str(product.max_term_months),
+    }
+
+
+def _limits_sentence(product: LoanProduct) -> str:
+    return _("This product lends %(min)s to %(max)s over %(low)s to %(high)s months.") % {
+        "min": cny(product.min_amount),
+        "max": cny(product.max_amount),
+        "low": product.min_term_months,
+        "high": product.max_term_months,
+    }
 
 
 def _product_or_404(lender_slug: str, product_slug: str) -> LoanProduct:
@@ -160,11 +196,20 @@ def product_detail(request: HttpRequest, lender_slug: str, product_slug: str) ->
         if form.is_bound and valid:
             amount, term = form.cleaned_data["amount"], form.cleaned_data["term"]
             start = form.cleaned_data["start"] or today
-        schedule = quotes.quote(product, amount=amount, term_months=term, start=start)
-        context = {"product": product, "lender": product.lender, "form": form, "schedule": schedule}
+        # An invalid request shows its error and the product's limits, not some other schedule.
+        schedule = (
+            quotes.quote(product, amount=amount, term_months=term, start=start) if valid else None
+        )
+        context = {
+            "product": product,
+            "lender": product.lender,
+            "form": form,
+            "schedule": schedule,
+            "request_query": urlencode(canonical({"amount": amount, "term": term})),
+        }
         return {
             "page": render_page(request, "lenders/product.html", context, params=params),
-            "results": render_to_string("lenders/_schedule.html", context),
+            "results": render_to_string("lenders/_calculator_result.html", context),
             "cache": valid,
         }
 
@@ -186,7 +231,11 @@ def schedule_json(request: HttpRequest, lender_slug: str, product_slug: str) -> 
             field, errors = next(iter(form.errors.items()))
             return {
                 "status": 400,
-                "body": {"error": f"{field}: {errors[0]}", "parameter": field},
+                "body": {
+                    "error": f"{field}: {errors[0]} {_limits_sentence(product)}",
+                    "parameter": field,
+                    "limits": _limits(product),
+                },
                 "cache": False,
             }
         schedule = quotes.quote(

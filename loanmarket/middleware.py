@@ -1,5 +1,6 @@
 """Requests over Django's size limits answer a plain 400 before anything else reads them."""
 
+from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils import translation
@@ -58,3 +59,23 @@ class RequestLimitsMiddleware:
         except OVER_LIMIT as exc:
             return _bad_request(request, _code(exc))
         return None
+
+
+class MessagesLastOnePageMiddleware:
+    """A flash message lives until the next page, shown there or not.
+
+    Public pages are cached for every visitor and show no one's messages; without this, a
+    message queued before one (allauth's "You have signed out") would wait there and appear
+    on some later page, out of place. A redirect passes its messages on; any other answer
+    marks what it did not show as read. Listed after ``MessageMiddleware``, so that this
+    runs before the storage is saved.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not response.has_header("Location"):
+            list(messages.get_messages(request))  # read: the storage keeps none of them
+        return response

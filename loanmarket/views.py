@@ -53,3 +53,19 @@ def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
 @require_GET
 def robots_txt(request: HttpRequest) -> HttpResponse:
     return render(request, "robots.txt", content_type="text/plain")
+
+
+@require_GET
+def contact(request: HttpRequest) -> HttpResponse:
+    """How to reach a person, and how to complain (addresses and hours from settings)."""
+    return render(request, "loanmarket/contact.html")
+
+
+@require_GET
+def privacy_policy(request: HttpRequest) -> HttpResponse:
+    return render(request, "loanmarket/privacy.html")
+
+
+@require_GET
+def user_agreement(request: HttpRequest) -> HttpResponse:
+    return render(request, "loanmarket/agreement.html")

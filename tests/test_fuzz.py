@@ -158,7 +158,7 @@ def rolled_back():
 
 
 # The borrower's pages, the signed-in way: a business owner, so that all four profile steps
-# exist, with one application open (its page has the withdraw form) and one product to
+# exist, with one application open (its withdrawal asks on a page of its own) and one product to
 # apply to. The lender has an API, so every application needs its delivery.
 PROFILE = {
     "full_name": "李娜",
@@ -253,7 +253,7 @@ FORM_PAGES = {
     ),
     "withdraw": (
         "borrower",
-        lambda s: reverse("applications:detail", args=[s["application"].pk]),
+        lambda s: reverse("applications:withdraw", args=[s["application"].pk]),
     ),
     "password change": ("borrower", lambda s: reverse("account_change_password")),
     "email addresses": ("borrower", lambda s: reverse("account_email")),

@@ -45,6 +45,7 @@ def test_match_apply_consent_and_follow_it_to_approval(browser, live_server):
         expect(page.get_by_role("heading", name="Review and apply")).to_be_visible()
         expect(page.get_by_text("APR (true annual rate)")).to_be_visible()
         page.get_by_label("I agree that LoanMarket sends").check()
+        page.get_by_label("to query my credit report").check()
         page.get_by_role("button", name="Send my application to").click()
 
         expect(page.get_by_role("heading", name="Timeline")).to_be_visible()

@@ -12,6 +12,7 @@ from lenders import pricing
 from lenders.choices import Occupation
 from lenders.models import LoanProduct
 from lenders.selectors import LENDER_SECRETS
+from loanmarket import legal
 from loanmarket.queue import enqueue_on_commit
 
 from .. import disclosure, matching, states
@@ -117,6 +118,7 @@ def disclose(
         schedule=schedule,
         fields=fields_to_share(profile),
         consent_version=CONSENT_TEXT_VERSION,
+        credit_inquiry_version=legal.CREDIT_INQUIRY_VERSION,
     )
 
 
@@ -210,6 +212,7 @@ def submit_application(
     Consent.objects.create(
         application=application,
         text_version=CONSENT_TEXT_VERSION,
+        credit_inquiry_version=legal.CREDIT_INQUIRY_VERSION,
         lender_name=product.lender.name,
         fields=fields,
         ip_address=ip_address,

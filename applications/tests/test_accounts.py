@@ -1,9 +1,12 @@
 import re
+from urllib.parse import urlencode
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.http import QueryDict
+from django.test import Client
 
 from applications.models import BorrowerProfile
 
@@ -52,6 +55,34 @@ def test_an_unverified_account_cannot_log_in_until_the_link_is_followed(client):
     assert EmailAddress.objects.get(email="new@example.test").verified
     assert "_auth_user_id" in client.session
     assert confirmed.redirect_chain[-1][0] == "/applications/profile/"
+
+
+def test_a_verification_link_opened_in_another_browser_still_leads_back_to_the_offer(client):
+    """Signed up on a laptop, verified from the phone's mail app: the return address is in
+    the link itself, encoded, and survives the log-in that the other browser needs."""
+
+    offer = "/applications/apply/harbour/salary/?amount=20000&term=12&purpose=education"
+    client.post(
+        "/accounts/signup/?" + urlencode({"next": offer}),
+        {"email": "new@example.test", "password1": PASSWORD, "password2": PASSWORD, "next": offer},
+    )
+    link = link_in(mail.outbox[-1])
+    assert link.endswith("?" + urlencode({"next": offer}))
+
+    phone = Client()
+    page = phone.get(link).content.decode()
+    assert 'name="next"' in page
+    confirmed = phone.post(link, {"next": offer})
+
+    assert EmailAddress.objects.get(email="new@example.test").verified
+    assert confirmed["Location"] == offer
+    login = phone.get(offer)
+    path, _, query = login["Location"].partition("?")
+    assert (path, QueryDict(query)["next"]) == ("/accounts/login/", offer)
+    logged_in = phone.post(
+        login["Location"], {"login": "new@example.test", "password": PASSWORD, "next": offer}
+    )
+    assert logged_in["Location"] == offer
 
 
 def test_the_first_visits_channel_is_kept_with_the_user_at_sign_up(client):

@@ -16,6 +16,7 @@ from lenders import pricing
 from lenders import services as lender_services
 from lenders.templatetags.money import cny, pct
 from lenders.tests.factories import LenderFactory, LoanProductFactory
+from loanmarket import legal
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,12 @@ def reviewed(client, ask=ASK) -> dict:
     """What a browser posts back from the review page: the request, the signed disclosure
     the page carries, and the ticked consent."""
     page = client.get(APPLY, ask).content.decode()
-    return {**ask, "disclosure": DISCLOSURE.search(page).group(1), "consent": "on"}
+    return {
+        **ask,
+        "disclosure": DISCLOSURE.search(page).group(1),
+        "consent": "on",
+        "credit_inquiry": "on",
+    }
 
 
 def test_the_review_discloses_the_cost_and_exactly_what_is_shared(
@@ -97,6 +103,57 @@ def test_consenting_applies_and_shows_the_timeline(borrower_client, full_profile
     assert application.consent.lender_name == "Harbour Bank"
 
 
+def test_consent_shows_the_lenders_credit_inquiry_authorisation_with_a_plain_warning(
+    borrower_client, full_profile, product
+):
+    html = " ".join(
+        borrower_client.get(APPLY, ASK, HTTP_ACCEPT_LANGUAGE="en").content.decode().split()
+    )
+
+    assert "Credit-inquiry authorisation" in html
+    assert "Harbour Bank may query your credit report." in html
+    assert "I authorise Harbour Bank to query and use my personal credit report" in html
+    assert f"Version {legal.CREDIT_INQUIRY_VERSION}" in html
+    assert 'href="/privacy/"' in html
+    assert 'href="/agreement/"' in html
+
+
+def test_applying_needs_the_credit_inquiry_authorisation_too(
+    borrower_client, full_profile, product
+):
+    posted = {**reviewed(borrower_client)}
+    del posted["credit_inquiry"]
+
+    response = borrower_client.post(APPLY, posted, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 400
+    assert "needs your authorisation to query your credit report" in response.content.decode()
+    assert not Application.objects.exists()
+
+
+def test_the_consent_record_keeps_the_credit_inquiry_authorisations_version(
+    borrower_client, full_profile, product
+):
+    borrower_client.post(APPLY, reviewed(borrower_client))
+
+    consent = Consent.objects.get()
+    assert consent.credit_inquiry_version == legal.CREDIT_INQUIRY_VERSION
+    assert consent.lender_name == "Harbour Bank"
+
+
+def test_a_review_shown_before_the_credit_inquiry_text_changed_is_confirmed_again(
+    borrower_client, full_profile, product, monkeypatch
+):
+    posted = reviewed(borrower_client)
+    monkeypatch.setattr(legal, "CREDIT_INQUIRY_VERSION", "2099-01")
+
+    response = borrower_client.post(APPLY, posted, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 409
+    assert "credit-inquiry authorisation has been updated" in response.content.decode()
+    assert not Application.objects.exists()
+
+
 def test_double_submission_makes_one_application(borrower_client, full_profile, product):
     posted = reviewed(borrower_client)
 
@@ -106,11 +163,66 @@ def test_double_submission_makes_one_application(borrower_client, full_profile, 
     assert Application.objects.count() == 1
 
 
+def test_reapplying_to_a_product_with_an_open_application_says_so_and_links_to_it(
+    borrower_client, borrower, full_profile, product
+):
+    application = submit(borrower, product)
+
+    response = borrower_client.get(APPLY, {**ASK, "amount": "30000"}, HTTP_ACCEPT_LANGUAGE="en")
+
+    html = response.content.decode()
+    assert "You have already applied for this loan" in html
+    assert f'href="/applications/{application.id}/"' in html
+    assert 'name="disclosure"' not in html  # no second consent form
+    assert Application.objects.count() == 1
+
+
+def test_a_second_post_to_an_open_product_leads_to_the_application_with_a_word(
+    borrower_client, borrower, full_profile, product
+):
+    posted = reviewed(borrower_client)
+    borrower_client.post(APPLY, posted)
+
+    again = borrower_client.post(APPLY, posted, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+
+    application = Application.objects.get()
+    assert again.redirect_chain[-1][0] == application.get_absolute_url()
+    assert "You have already applied for this loan: here it is." in again.content.decode()
+
+
 def test_an_amount_outside_the_range_cannot_be_applied_for(borrower_client, full_profile, product):
     response = borrower_client.get(APPLY, {**ASK, "amount": "999999"}, HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == 400
     assert "This product lends from" in response.content.decode()
+
+
+def test_an_apply_link_without_its_terms_says_which_are_missing_and_leads_back_to_the_offer(
+    borrower_client, full_profile, product
+):
+    response = borrower_client.get(APPLY, {"purpose": "consumption"}, HTTP_ACCEPT_LANGUAGE="en")
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "The amount is missing." in html
+    assert "The term (months) is missing." in html
+    assert "This field is required" not in html
+    assert "not eligible" not in html.lower()
+    assert "does not fit" not in html
+    assert 'href="/loans/harbour/salary/">Back to Salary Loan</a>' in html
+
+
+def test_an_apply_link_with_a_bad_amount_names_it_and_keeps_the_valid_term_on_the_way_back(
+    borrower_client, full_profile, product
+):
+    response = borrower_client.get(
+        APPLY, {"amount": "abc", "term": "12", "purpose": "consumption"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Amount (¥): Enter a number." in html
+    assert 'href="/loans/harbour/salary/?term=12"' in html
 
 
 def test_the_dashboard_lists_only_the_borrowers_own(
@@ -139,10 +251,31 @@ def test_another_borrowers_application_is_404(client, borrower, full_profile, pr
 def test_the_borrower_withdraws_before_a_decision(borrower_client, borrower, full_profile, product):
     application = submit(borrower, product)
 
-    borrower_client.post(f"/applications/{application.id}/withdraw/")
+    borrower_client.post(f"/applications/{application.id}/withdraw/", {"confirm": "yes"})
 
     application.refresh_from_db()
     assert application.status == Application.Status.WITHDRAWN
+
+
+def test_withdrawing_asks_for_confirmation_first(borrower_client, borrower, full_profile, product):
+    application = submit(borrower, product)
+    detail = borrower_client.get(application.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    assert f'href="/applications/{application.id}/withdraw/"' in detail.content.decode()
+
+    asked = borrower_client.get(
+        f"/applications/{application.id}/withdraw/", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    unconfirmed = borrower_client.post(f"/applications/{application.id}/withdraw/")
+
+    html = asked.content.decode()
+    assert "Withdraw this application?" in html
+    assert "Harbour Bank" in html
+    assert 'name="confirm" value="yes"' in html
+    assert f'href="/applications/{application.id}/"' in html  # "No, keep it"
+    assert "<script" not in html.split("</head>")[1]
+    assert unconfirmed.status_code == 400
+    application.refresh_from_db()
+    assert application.status != Application.Status.WITHDRAWN
 
 
 # --- Consent is bound to what the review page showed ---------------------------------------
@@ -282,7 +415,7 @@ def test_the_page_carries_no_personal_value_in_its_disclosure(
     disclosed = json.loads(payload)
     assert set(disclosed) == {
         *("v", "lender", "product", "amount", "term_months", "apr", "ear", "fees", "totals"),
-        *("fields", "values", "consent_version"),
+        *("fields", "values", "consent_version", "credit_inquiry_version"),
     }
     assert disclosed["fields"] == services.fields_to_share(full_profile)
 
@@ -302,3 +435,14 @@ def test_the_values_fingerprint_is_one_per_set_of_values(borrower, full_profile)
         changed = BorrowerProfile.objects.get(pk=full_profile.pk)
         setattr(changed, name, other)
         assert fingerprint(changed, fields) != fingerprint(saved, fields), name
+
+
+def test_the_withdraw_and_already_applied_pages_keep_a_fixed_query_count(
+    borrower_client, borrower, full_profile, product, django_assert_max_num_queries
+):
+    application = submit(borrower, product)
+
+    with django_assert_max_num_queries(4):
+        borrower_client.get(f"/applications/{application.id}/withdraw/")
+    with django_assert_max_num_queries(5):
+        borrower_client.get(APPLY, ASK)

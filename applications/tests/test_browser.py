@@ -42,7 +42,6 @@ def test_a_borrower_signs_up_fills_the_profile_and_sees_explained_offers(
     page.get_by_label("Full name").fill("陈静")
     page.get_by_label("Mobile number").fill("13700001111")
     page.get_by_label("National ID number").fill(OTHER_ID)
-    page.get_by_label("Date of birth").fill("1985-06-12")
     page.get_by_role("button", name="Save and continue").click()
     page.get_by_label("City").select_option("beijing")
     page.get_by_label("Occupation").select_option("salaried")

@@ -251,6 +251,24 @@ def test_the_home_page_quick_form_fills_the_match_form(client):
     assert not response.context["form"].errors
 
 
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [({"amount": "abc", "term": "6"}, "amount"), ({"amount": "8000", "term": "0"}, "term")],
+)
+def test_a_bad_quick_start_shows_the_form_with_its_error_not_nothing(
+    client, microloan, params, field, htmx
+):
+    extra = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    response = client.get("/match/", params, HTTP_ACCEPT_LANGUAGE="en", **extra)
+
+    html = response.content.decode()
+    assert list(response.context["form"].errors) == [field]  # the unasked are not errors
+    assert "Please correct the answers marked above." in html
+    assert response.context["result"] is None
+    assert not MatchLog.objects.exists()
+
+
 def test_matching_answers_htmx_with_the_results_alone(client, microloan):
     response = client.get("/match/", ANONYMOUS, HTTP_HX_REQUEST="true")
 

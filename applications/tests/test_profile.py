@@ -1,7 +1,10 @@
+import re
+
 import pytest
 from django.http import QueryDict
 
 from applications.models import BorrowerProfile
+from applications.validators import ID_CHECK_CHARS, ID_WEIGHTS
 from devtools.testing.fixtures import VALID_ID
 
 pytestmark = pytest.mark.django_db
@@ -14,10 +17,16 @@ def identity(**overrides) -> dict:
         "full_name": "王芳",
         "mobile": "13812345678",
         "national_id": VALID_ID,
-        "date_of_birth": "1990-03-07",
     }
     data.update(overrides)
     return data
+
+
+def id_born(born: str) -> str:
+    """A valid ID number (Beijing Dongcheng) carrying the date of birth ``born`` (YYYYMMDD)."""
+    body = f"110101{born}123"
+    total = sum(int(d) * w for d, w in zip(body, ID_WEIGHTS, strict=True))
+    return body + ID_CHECK_CHARS[total % 11]
 
 
 def test_the_profile_needs_a_login(client):
@@ -50,7 +59,7 @@ def test_saved_identity_is_never_put_back_into_the_form(borrower_client, full_pr
 
 
 def test_leaving_a_saved_secret_empty_keeps_it(borrower_client, full_profile):
-    response = borrower_client.post(IDENTITY, identity(mobile="", national_id="", date_of_birth=""))
+    response = borrower_client.post(IDENTITY, identity(mobile="", national_id=""))
 
     assert response.status_code == 302
     profile = BorrowerProfile.objects.get(pk=full_profile.pk)
@@ -67,9 +76,8 @@ def test_leaving_a_saved_secret_empty_keeps_it(borrower_client, full_profile):
             "not valid: please check every digit",
         ),
         ({"national_id": "11010119900230447X"}, "national_id", "does not hold a real date"),
-        ({"national_id": "ABC"}, "national_id", "at least 18 characters"),
-        ({"date_of_birth": "1990-03-08"}, "date_of_birth", "does not match your national ID"),
-        ({"date_of_birth": "2015-01-01"}, "date_of_birth", "18 or older"),
+        ({"national_id": "ABC"}, "national_id", "17 digits and then a digit or X"),
+        ({"national_id": id_born("20150101")}, "national_id", "18 or older"),
         ({"mobile": "1381234abcd"}, "mobile", "11-digit mainland mobile number"),
         ({"mobile": "12812345678"}, "mobile", "11-digit mainland mobile number"),
         ({"full_name": "x" * 10_000}, "full_name", "at most 50 characters"),
@@ -200,20 +208,76 @@ def test_an_unknown_step_is_404(borrower_client):
     assert borrower_client.get("/applications/profile/passport/").status_code == 404
 
 
-def test_a_new_date_of_birth_needs_the_id_number_typed_again(borrower_client, full_profile):
-    response = borrower_client.post(
-        IDENTITY,
-        identity(mobile="", national_id="", date_of_birth="1991-03-07"),
-        HTTP_ACCEPT_LANGUAGE="en",
-    )
+def test_the_identity_step_does_not_ask_the_date_of_birth(borrower_client):
+    """The date of birth is digits 7-14 of the ID number: asking it again is a trap."""
+    response = borrower_client.get(IDENTITY, HTTP_ACCEPT_LANGUAGE="en")
 
-    assert response.status_code == 400
-    assert response.context["form"].errors == {
-        "national_id": ["To change your date of birth, type your national ID number again as well."]
-    }
+    assert "date_of_birth" not in response.context["form"].fields
+    assert 'name="date_of_birth"' not in response.content.decode()
+    assert "Your date of birth is read from it" in response.content.decode()
+
+
+def test_the_date_of_birth_saved_is_the_one_the_id_number_carries(borrower_client, borrower):
+    response = borrower_client.post(IDENTITY, identity(national_id=id_born("19850612")))
+
+    assert response.status_code == 302
+    assert BorrowerProfile.objects.get(user=borrower).date_of_birth.isoformat() == "1985-06-12"
+
+
+def test_a_posted_date_of_birth_is_ignored_the_id_numbers_is_kept(borrower_client, full_profile):
+    response = borrower_client.post(IDENTITY, identity(date_of_birth="1991-03-07"))
+
+    assert response.status_code == 302
     assert BorrowerProfile.objects.get(pk=full_profile.pk).date_of_birth.isoformat() == (
         "1990-03-07"
     )
+
+
+def test_the_id_field_offers_a_keyboard_that_can_type_the_x_check_digit(borrower_client):
+    """Not inputmode="numeric": a phone's digit pad has no X, which ends one number in 11."""
+    html = borrower_client.get(IDENTITY, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    field = re.search(r'<input[^>]*name="national_id"[^>]*>', html).group(0)
+
+    assert 'autocapitalize="characters"' in field
+    assert "inputmode" not in field
+    assert "17 digits, then a digit or X" in html
+
+
+def test_a_lower_case_x_check_digit_is_saved_as_x(borrower_client, borrower):
+    number = "11010119900307002X"
+    assert number[-1] == "X"  # the check digit of this body is X
+
+    response = borrower_client.post(IDENTITY, identity(national_id=number.lower()))
+
+    assert response.status_code == 302
+    assert BorrowerProfile.objects.get(user=borrower).national_id == number
+
+
+def test_the_identity_step_says_how_the_id_number_is_protected(borrower_client):
+    html = borrower_client.get(IDENTITY, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "How we protect it: your ID number is stored encrypted" in html
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "+86 138 1234 5678",
+        "+86-138-1234-5678",
+        "0086 13812345678",
+        "86 138-1234-5678",
+        "138 1234 5678",
+        "(+86) 138.1234.5678",
+        "＋８６ １３８１２３４５６７８",
+    ],
+)
+def test_mobile_numbers_with_a_country_code_spaces_or_dashes_are_normalised(
+    borrower_client, borrower, typed
+):
+    response = borrower_client.post(IDENTITY, identity(mobile=typed))
+
+    assert response.status_code == 302
+    assert BorrowerProfile.objects.get(user=borrower).mobile == "13812345678"
 
 
 def test_full_width_digits_typed_on_a_chinese_keyboard_are_saved_as_ascii(

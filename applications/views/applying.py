@@ -9,21 +9,28 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from lenders import selectors as lender_selectors
 from lenders.forms import CalculatorForm
 from lenders.models import LoanProduct
 from lenders.templatetags.money import cny
+from loanmarket import legal
 from loanmarket.http import client_ip
 
-from .. import services
+from .. import selectors, services
 from ..exceptions import ApplicationError
 from ..forms import ApplyForm
 from ..masking import mask_mobile, mask_name, mask_national_id
 from ..models import BorrowerProfile
 from .profile import own_profile
 
+FIELD_NAMES = {
+    "amount": gettext_lazy("amount"),
+    "term": gettext_lazy("term (months)"),
+    "start": gettext_lazy("start date"),
+}
 MASKS = {"full_name": mask_name, "mobile": mask_mobile, "national_id": mask_national_id}
 
 
@@ -48,6 +55,27 @@ def _shared_rows(profile: BorrowerProfile) -> list[tuple[str, str, object]]:
     return rows
 
 
+def _request_problems(check: CalculatorForm) -> list[str]:
+    """What is wrong with the amount or term asked for, each naming its field in words."""
+    problems = []
+    for name, errors in check.errors.as_data().items():
+        label = check.fields[name].label if name in check.fields else ""
+        for error in errors:
+            if error.code == "required":
+                problems.append(_("The %(field)s is missing.") % {"field": FIELD_NAMES[name]})
+            else:
+                message = " ".join(error.messages)
+                problems.append(_("%(label)s: %(message)s") % {"label": label, "message": message})
+    return problems
+
+
+def _offer_url(product: LoanProduct, check: CalculatorForm) -> str:
+    """The product page, keeping what of the request was valid."""
+    kept = {name: check.data[name] for name in ("amount", "term") if name in check.cleaned_data}
+    url = product.get_absolute_url()
+    return f"{url}?{urlencode(kept)}" if kept else url
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest, lender_slug: str, product_slug: str) -> HttpResponse:
@@ -58,6 +86,12 @@ def apply(request: HttpRequest, lender_slug: str, product_slug: str) -> HttpResp
         )
     except LoanProduct.DoesNotExist:
         raise Http404 from None
+    already = selectors.open_application_to(request.user, product)
+    if already is not None:
+        if request.method == "POST":  # a second click, or a second tab: the one sent stands
+            messages.info(request, _("You have already applied for this loan: here it is."))
+            return redirect(already)
+        return render(request, "applications/apply_open.html", {"application": already})
     borrower = own_profile(request)
     missing = services.incomplete_steps(borrower)
     if missing:
@@ -71,7 +105,11 @@ def apply(request: HttpRequest, lender_slug: str, product_slug: str) -> HttpResp
         return render(
             request,
             "applications/apply_unavailable.html",
-            {"product": product, "errors": check.errors},
+            {
+                "product": product,
+                "problems": _request_problems(check),
+                "back": _offer_url(product, check),
+            },
             status=400,
         )
     amount, term = check.cleaned_data["amount"], check.cleaned_data["term"]
@@ -111,6 +149,7 @@ def apply(request: HttpRequest, lender_slug: str, product_slug: str) -> HttpResp
             "disclosure": disclosure.signed(),
             "shared": _shared_rows(borrower),
             "mismatch": mismatch,
+            "credit_inquiry_version": legal.CREDIT_INQUIRY_VERSION,
         },
         status=409 if mismatch else 400 if request.method == "POST" else 200,
     )

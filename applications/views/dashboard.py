@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import selectors, services
 from ..exceptions import ApplicationError
@@ -92,12 +92,18 @@ def decline_offer(request: HttpRequest, application_id) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def withdraw(request: HttpRequest, application_id) -> HttpResponse:
-    try:
-        application = selectors.own_application(request.user, application_id)
-    except Application.DoesNotExist:
-        raise Http404 from None
+    """Withdrawing asks first: the page says what follows, and only its confirming post
+    (``confirm``) withdraws. Any other post shows the question again."""
+    application = _own(request, application_id)
+    if request.method == "GET" or request.POST.get("confirm") != "yes":
+        if application.is_final:  # nothing to ask about any more
+            return redirect(application)
+        status = 200 if request.method == "GET" else 400
+        return render(
+            request, "applications/withdraw.html", {"application": application}, status=status
+        )
     try:
         services.withdraw_application(borrower=request.user, application=application)
     except ApplicationError as exc:

@@ -16,6 +16,7 @@ from ..models import BorrowerProfile
 from .profile import is_complete, own_profile, steps_for
 
 PER_PAGE = 20
+QUICK_START = ("amount", "term")
 MAX_PAGE = 9_999
 
 
@@ -33,14 +34,14 @@ def _complete_for_matching(profile: BorrowerProfile) -> bool:
 @vary_on_headers("HX-Request", "Cookie")
 def match(request: HttpRequest) -> HttpResponse:
     anonymous = not request.user.is_authenticated
-    # The home page's quick form sends only an amount and a term: start from them.
-    if "purpose" in request.GET:
-        form = MatchForm(request.GET, anonymous=anonymous)
-    else:
-        form = MatchForm(initial=request.GET.dict(), anonymous=anonymous)
+    # The home page's quick form sends only an amount and a term: start from them, and say
+    # what is wrong with them (the questions it did not ask are not errors).
+    complete = "purpose" in request.GET
+    started = complete or any(name in request.GET for name in QUICK_START)
+    form = MatchForm(request.GET if started else None, anonymous=anonymous, partial=not complete)
     borrower_profile = None if anonymous else own_profile(request, for_matching=True)
     result = None
-    if form.is_bound and form.is_valid():
+    if complete and form.is_valid():
         data = form.cleaned_data
         if anonymous:
             borrower = matching.Borrower(
@@ -71,9 +72,7 @@ def match(request: HttpRequest) -> HttpResponse:
         "profile_incomplete": borrower_profile is not None
         and not _complete_for_matching(borrower_profile),
         "query": query.urlencode(),
-        "purpose": form.cleaned_data.get("purpose", "")
-        if form.is_bound and form.is_valid()
-        else "",
+        "purpose": form.cleaned_data.get("purpose", "") if complete and form.is_valid() else "",
         "page_number": _page_number(request),
         "per_page": PER_PAGE,
     }

@@ -20,13 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from loanmarket.http import client_ip
 
 from .. import selectors, services
-from ..exceptions import (
-    ApplicationError,
-    DateOfBirthMismatch,
-    DateOfBirthWithoutId,
-    IdentitySavesLimited,
-    UnderAge,
-)
+from ..exceptions import ApplicationError, IdentitySavesLimited, UnderAge
 from ..forms import BusinessForm, IdentityForm, MoneyForm, WorkForm
 from ..masking import mask_mobile, mask_name, mask_national_id
 from ..models import BorrowerProfile
@@ -49,20 +43,16 @@ STEPS = {
     "money": Step("money", gettext_lazy("Income and debts"), MoneyForm),
     "business": Step("business", gettext_lazy("Your business"), BusinessForm),
 }
-# Saved values never shown again in full: the date of birth is digits 7-14 of the ID
-# number, so it is not put back into the form beside the masked ID either.
-KEEP_IF_EMPTY = ("mobile", "national_id", "date_of_birth")
+# Saved values never shown again in full. (The date of birth is not asked at all: it is
+# digits 7-14 of the ID number, read from it when the number is saved.)
+KEEP_IF_EMPTY = ("mobile", "national_id")
 # Each identity post may test whether an ID number is registered, or a date of birth:
 # allauth's rate limits count every one, refused or not, per account and per client
 # address (ACCOUNT_RATE_LIMITS["save_identity"]).
 IDENTITY_SAVES = "save_identity"
 # A refused save, shown on the form: the field its error belongs to (else the whole form),
 # and the status (else 400).
-ERROR_FIELDS = {
-    DateOfBirthWithoutId.code: "national_id",
-    DateOfBirthMismatch.code: "date_of_birth",
-    UnderAge.code: "date_of_birth",
-}
+ERROR_FIELDS = {UnderAge.code: "national_id"}
 ERROR_STATUS = {IdentitySavesLimited.code: 429}
 
 
@@ -121,6 +111,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+# The date of birth is not asked, but one posted anyway is no less personal.
 @sensitive_post_parameters("full_name", "mobile", "national_id", "date_of_birth", "employer")
 def profile_step(request: HttpRequest, step: str) -> HttpResponse:
     borrower = own_profile(request)
@@ -160,7 +151,6 @@ def profile_step(request: HttpRequest, step: str) -> HttpResponse:
     masked = {
         "mobile": mask_mobile(borrower.mobile) if borrower.mobile else "",
         "national_id": mask_national_id(borrower.national_id) if borrower.national_id else "",
-        "date_of_birth": saved_secrets["date_of_birth"],
     }
     return render(
         request,

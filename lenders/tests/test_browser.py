@@ -75,3 +75,36 @@ def test_the_site_reads_in_chinese_by_default(browser, live_server):
     page.get_by_role("button", name="English").click()
     expect(page.get_by_role("heading", name="All loans, by true cost")).to_be_visible()
     context.close()
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_an_invalid_calculator_amount_replaces_the_schedule_with_the_products_limits(
+    browser, live_server, viewport
+):
+    """In place (htmx), as typed: the browser's own range check must not silently keep the
+    old schedule on screen for an amount the product does not lend."""
+    load_demo()
+    context = browser.new_context(viewport=VIEWPORTS[viewport], locale="en-US")
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + "/loans/?amount=20000&term=12")
+        page.locator(".offer h2 a").first.click()
+        expect(page).to_have_url(re.compile(r"\?amount=20000&term=12$"))  # kept from the list
+        expect(page.locator("table.schedule caption")).to_contain_text("¥20,000.00")
+        apply = page.get_by_role("link", name="Check if I qualify and apply")
+        expect(apply).to_have_attribute("href", re.compile(r"\?amount=20000&term=12$"))
+
+        page.get_by_label("Amount (¥)").fill("99999999")
+
+        alert = page.locator("#schedule [role=alert]")
+        expect(alert).to_contain_text("This product lends ¥")
+        expect(page.locator("table.schedule")).to_have_count(0)
+        expect(apply).to_have_count(0)
+
+        page.get_by_label("Amount (¥)").fill("15000")
+        expect(page.locator("table.schedule caption")).to_contain_text("¥15,000.00")
+        expect(page.get_by_role("link", name="Check if I qualify and apply")).to_have_attribute(
+            "href", re.compile(r"\?amount=15000&term=12$")
+        )
+    finally:
+        context.close()

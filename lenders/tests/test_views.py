@@ -12,6 +12,7 @@ from lenders.tests.factories import LenderFactory, LoanProductFactory
 pytestmark = pytest.mark.django_db
 
 CATALOGUE = "/loans/"
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
 def offer_names(response) -> list[str]:
@@ -218,6 +219,65 @@ def test_product_calculator_explains_an_amount_outside_the_range(client, flat_fe
     assert "This product lends from ¥1,000.00 to ¥50,000.00." in rendered(response)
 
 
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
+@pytest.mark.parametrize("amount", ["abc", "999999", "-5"])
+def test_an_invalid_calculator_amount_replaces_the_schedule_with_the_error_and_the_limits(
+    client, flat_fee_product, amount, htmx
+):
+    extra = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    response = client.get(
+        flat_fee_product.get_absolute_url(),
+        {"amount": amount, "term": "6"},
+        HTTP_ACCEPT_LANGUAGE="en",
+        **extra,
+    )
+
+    html = rendered(response)
+    assert response.context["schedule"] is None
+    assert "Repayment schedule for" not in html
+    assert "This product lends ¥1,000.00 to ¥50,000.00 over 3 to 24 months." in html
+    assert "Amount (¥):" in html
+    assert "Check if I qualify and apply" not in html
+
+
+def test_the_product_page_leads_to_applying_with_the_calculators_amount_and_term(
+    client, flat_fee_product
+):
+    response = client.get(
+        flat_fee_product.get_absolute_url(), {"amount": "20000", "term": "6"}, **EN
+    )
+    htmx = client.get(
+        flat_fee_product.get_absolute_url(),
+        {"amount": "8000", "term": "9"},
+        HTTP_HX_REQUEST="true",
+        **EN,
+    )
+
+    apply = '/applications/apply/pearl/flat/?amount=20000&amp;term=6">Check if I qualify and apply'
+    assert apply in rendered(response)
+    assert 'href="/match/?amount=20000&amp;term=6"' in rendered(response)
+    assert "/applications/apply/pearl/flat/?amount=8000&amp;term=9" in htmx.content.decode()
+
+
+def test_the_product_page_opens_on_its_representative_request_with_an_apply_action(
+    client, flat_fee_product
+):
+    html = rendered(client.get(flat_fee_product.get_absolute_url(), **EN))
+
+    assert "/applications/apply/pearl/flat/?amount=10000&amp;term=12" in html
+
+
+def test_catalogue_links_carry_the_amount_and_term_to_the_products_that_lend_them(
+    client, flat_fee_product, daily_rate_product
+):
+    html = rendered(client.get(CATALOGUE, {"amount": "20000", "term": "12"}, **EN))
+    unasked = rendered(client.get(CATALOGUE, **EN))
+
+    assert 'href="/loans/jade/daily/?amount=20000&amp;term=12"' in html
+    assert 'href="/loans/pearl/flat/?amount=20000&amp;term=12"' in html
+    assert 'href="/loans/pearl/flat/"' in unasked  # nothing asked: its own example
+
+
 @pytest.mark.parametrize("n_products", [10, 300])
 def test_product_page_query_count_is_flat(client, django_assert_max_num_queries, n_products):
     url = LoanProductFactory.create_batch(n_products)[-1].get_absolute_url()
@@ -312,6 +372,13 @@ def test_schedule_json_rejects_bad_parameters_with_a_reason(
     assert response.status_code == 400
     assert body["parameter"] == parameter
     assert body["error"].startswith(f"{parameter}: ")
+    assert body["error"].endswith("This product lends ¥1,000.00 to ¥50,000.00 over 3 to 24 months.")
+    assert body["limits"] == {
+        "min_amount": "1000.00",
+        "max_amount": "50000.00",
+        "min_term_months": "3",
+        "max_term_months": "24",
+    }
 
 
 # Languages and security headers

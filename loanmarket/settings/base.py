@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "loanmarket.middleware.MessagesLastOnePageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "loanmarket.mfa.RequireMFAMiddleware",
     "applications.middleware.AcquisitionChannelMiddleware",
@@ -82,6 +83,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "loanmarket.context_processors.operator",
             ],
         },
     },
@@ -278,6 +280,17 @@ ALLOW_HTTP_LENDER_URLS = False
 
 # The site's address, for links in emails.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
+# Who runs the site, as every page's footer says, and where a person answers borrowers. The
+# defaults are neutral demo values (the ICP filing is a placeholder); production sets its own.
+OPERATOR_NAME = env.str("OPERATOR_NAME", default="示例科技有限公司")
+OPERATOR_NAME_EN = env.str("OPERATOR_NAME_EN", default="Example Technology Co., Ltd.")
+ICP_FILING = env.str("ICP_FILING", default="京ICP备00000000号-0")
+ICP_FILING_URL = env.str("ICP_FILING_URL", default="https://beian.miit.gov.cn/")
+SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="support@loanmarket.test")
+COMPLAINTS_EMAIL = env.str("COMPLAINTS_EMAIL", default="complaints@loanmarket.test")
+# When a person reads and answers mail, Beijing time (weekdays, public holidays excepted).
+SUPPORT_HOURS = env.str("SUPPORT_HOURS", default="09:00–18:00")
 
 # How long a lender's API may take to answer before the attempt counts as failed, and how
 # long a worker holds a delivery (longer: a delivery whose worker died is retried after it).

@@ -107,6 +107,10 @@ def test_behind_one_proxy_a_consent_records_the_clients_address(
     review = borrower_client.get(url, **through_proxy("203.0.113.7"))
     form = next(f for f in forms_in(review.content.decode()) if "consent" in f.offered)
 
-    borrower_client.post(url, {**form.fields, "consent": "on"}, **through_proxy("203.0.113.7"))
+    borrower_client.post(
+        url,
+        {**form.fields, "consent": "on", "credit_inquiry": "on"},
+        **through_proxy("203.0.113.7"),
+    )
 
     assert Consent.objects.get().ip_address == "203.0.113.7"
