@@ -33,8 +33,11 @@ TRADING = {Occupation.BUSINESS_OWNER, Occupation.SELF_EMPLOYED}
 
 
 def loan_request(*, rng: random.Random, purpose: str) -> matching.LoanRequest:
+    """Amounts spread evenly on a log scale, as borrowers ask (many small, few large), so
+    that the bench prices the offers a real borrower is shown, not mostly refusals."""
+    amount = math.exp(rng.uniform(math.log(MIN_AMOUNT), math.log(MAX_AMOUNT)))
     return matching.LoanRequest(
-        amount=Decimal(rng.randint(MIN_AMOUNT, MAX_AMOUNT)),
+        amount=Decimal(max(MIN_AMOUNT, round(amount, -2))),
         term_months=rng.randint(MIN_TERM, MAX_TERM),
         purpose=purpose,
     )
@@ -62,7 +65,7 @@ def full_borrower(*, rng: random.Random) -> matching.Borrower:
         occupation=occupation,
         months_in_job=rng.randint(0, 240),
         has_social_insurance=rng.random() < 0.7,
-        monthly_debt_payments=(income * Decimal(rng.randint(0, 80)) / 100).quantize(Decimal(1)),
+        monthly_debt_payments=(income * Decimal(rng.randint(0, 40)) / 100).quantize(Decimal(1)),
         monthly_business_revenue=Decimal(rng.randrange(0, 500_000, 1_000)) if trading else None,
         years_trading=rng.randint(0, 20) if trading else None,
     )
