@@ -1,0 +1,203 @@
+"""Issue 10's new surfaces, tried as an attacker would: each hole found is closed here with
+the test that shows it, and what held is kept as a regression test."""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.utils import timezone
+
+from applications import services
+from applications.models import Application
+from devtools.testing.fixtures import submit
+from lenders.tests.factories import LoanProductFactory
+
+pytestmark = pytest.mark.django_db
+
+S = Application.Status
+
+
+@pytest.fixture(autouse=True)
+def _in_english(settings):
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture
+def changed(borrower, full_profile):
+    """Forwarded to a portal lender, then approved at ¥15,000 over 6 months, not ¥20,000 over
+    12: the borrower's answer is awaited."""
+    application = submit(borrower, LoanProductFactory())
+    return services.record_lender_event(
+        application=application,
+        status=S.APPROVED,
+        occurred_at=timezone.now(),
+        approved_amount=Decimal("15000.00"),
+        apr=application.apr,
+        term_months=6,
+    )
+
+
+@pytest.fixture
+def intruder_client(db):
+    """Another signed-up borrower."""
+    user = get_user_model().objects.create_user(
+        username="wang@example.test", email="wang@example.test", password="another horse"
+    )
+    services.create_profile(user=user)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def token(application: Application) -> str:
+    return services.offer_token(application)
+
+
+def accept(client, application, offer=None):
+    url = f"/applications/{application.pk}/accept/"
+    return client.post(url, {"offer": token(application) if offer is None else offer})
+
+
+def decline(client, application, offer=None, **extra):
+    url = f"/applications/{application.pk}/decline/"
+    return client.post(url, {"offer": token(application) if offer is None else offer, **extra})
+
+
+def status_of(application: Application) -> str:
+    application.refresh_from_db()
+    return application.status
+
+
+# --- The borrower's answer to changed terms -------------------------------------------------
+
+
+@pytest.mark.parametrize("action", ["accept", "decline", "withdraw", ""])
+def test_another_borrowers_application_is_404_for_every_answer(intruder_client, changed, action):
+    url = f"/applications/{changed.pk}/{action + '/' if action else ''}"
+    got = intruder_client.get(url) if not action else None
+    posted = intruder_client.post(url, {"offer": token(changed), "confirm": "yes"})
+
+    assert posted.status_code == (404 if action else 405)
+    if got is not None:
+        assert got.status_code == 404
+    assert status_of(changed) == S.APPROVED
+
+
+@pytest.mark.parametrize("action", ["accept", "decline"])
+def test_the_answers_are_post_only(borrower_client, changed, action):
+    response = borrower_client.get(f"/applications/{changed.pk}/{action}/")
+
+    assert response.status_code == 405
+    assert status_of(changed) == S.APPROVED
+
+
+@pytest.mark.parametrize("action", ["accept", "decline", "withdraw"])
+def test_an_answer_without_the_csrf_token_is_refused(borrower, changed, action):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(borrower)
+
+    response = client.post(
+        f"/applications/{changed.pk}/{action}/", {"offer": token(changed), "confirm": "yes"}
+    )
+
+    assert response.status_code == 403
+    assert status_of(changed) == S.APPROVED
+
+
+@pytest.mark.parametrize("action", ["accept", "decline", "withdraw"])
+def test_an_anonymous_answer_is_sent_to_log_in_and_changes_nothing(client, changed, action):
+    response = client.post(
+        f"/applications/{changed.pk}/{action}/", {"offer": token(changed), "confirm": "yes"}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    assert status_of(changed) == S.APPROVED
+
+
+@pytest.mark.parametrize(
+    "offer", ["", "20000.00|12|10.95", "15000.00|6|0", "15000|6|10.95", "x" * 5000, "\x00"]
+)
+def test_an_answer_to_terms_the_page_did_not_show_is_409(borrower_client, changed, offer):
+    accepted = accept(borrower_client, changed, offer)
+    declined = decline(borrower_client, changed, offer, confirm="yes")
+
+    assert accepted.status_code == declined.status_code == 409
+    assert "These are not the terms you saw" in accepted.content.decode()
+    assert status_of(changed) == S.APPROVED
+
+
+def test_accepting_twice_is_one_acceptance(borrower_client, changed):
+    first = accept(borrower_client, changed)
+    second = accept(borrower_client, changed)
+
+    assert first.status_code == 302
+    assert second.status_code == 409
+    assert "You have already accepted these terms" in second.content.decode()
+    assert changed.events.filter(to_status=S.OFFER_ACCEPTED).count() == 1
+
+
+def test_accepting_after_withdrawing_is_409_and_keeps_it_withdrawn(borrower_client, changed):
+    borrower_client.post(f"/applications/{changed.pk}/withdraw/", {"confirm": "yes"})
+
+    response = accept(borrower_client, changed)
+
+    assert response.status_code == 409
+    assert status_of(changed) == S.WITHDRAWN
+
+
+def test_accepting_after_the_lender_let_it_expire_is_409(borrower_client, changed):
+    services.record_lender_event(application=changed, status=S.EXPIRED, occurred_at=timezone.now())
+
+    response = accept(borrower_client, changed)
+
+    assert response.status_code == 409
+    assert status_of(changed) == S.EXPIRED
+
+
+def test_declining_without_confirming_only_asks(borrower_client, changed):
+    response = decline(borrower_client, changed)
+
+    assert response.status_code == 200
+    assert 'name="confirm"' in response.content.decode()
+    assert status_of(changed) == S.APPROVED
+
+
+def test_declining_twice_is_one_withdrawal(borrower_client, changed):
+    first = decline(borrower_client, changed, confirm="yes")
+    second = decline(borrower_client, changed, confirm="yes")
+
+    assert first.status_code == 302
+    assert second.status_code == 409
+    assert changed.events.filter(to_status=S.WITHDRAWN).count() == 1
+
+
+def test_the_same_terms_cannot_be_accepted_once_declined(borrower_client, changed):
+    decline(borrower_client, changed, confirm="yes")
+
+    assert accept(borrower_client, changed).status_code == 409
+    assert status_of(changed) == S.WITHDRAWN
+
+
+# --- Withdrawing ------------------------------------------------------------------------------
+
+
+def test_withdrawing_a_final_application_asks_nothing_and_changes_nothing(borrower_client, changed):
+    decline(borrower_client, changed, confirm="yes")
+
+    shown = borrower_client.get(f"/applications/{changed.pk}/withdraw/")
+    posted = borrower_client.post(f"/applications/{changed.pk}/withdraw/", {"confirm": "yes"})
+
+    assert shown.status_code == posted.status_code == 302
+    assert changed.events.filter(to_status=S.WITHDRAWN).count() == 1
+
+
+@pytest.mark.parametrize("confirm", [None, "", "no", "YES", "yes "])
+def test_a_withdrawal_without_its_confirmation_only_asks_again(borrower_client, changed, confirm):
+    data = {} if confirm is None else {"confirm": confirm}
+
+    response = borrower_client.post(f"/applications/{changed.pk}/withdraw/", data)
+
+    assert response.status_code == 400
+    assert status_of(changed) == S.APPROVED
