@@ -3,9 +3,11 @@ the test that shows it, and what held is kept as a regression test."""
 
 import re
 from decimal import Decimal
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
@@ -288,3 +290,102 @@ def test_an_unticked_authorisation_posted_as_a_value_is_no_authorisation(
 
     assert response.status_code == 400
     assert not Application.objects.exists()
+
+
+# --- Return addresses ---------------------------------------------------------------------
+
+OFF_SITE = [
+    "//evil.com",
+    "/\\evil.com",
+    "\\\\evil.com",
+    "https:evil.com",
+    "http://evil.com",
+    "https://testserver@evil.com/",
+    "javascript:alert(1)",
+    "/\t/evil.com",
+    " //evil.com",
+    "///evil.com",
+]
+
+
+def lands_on_this_site(location: str) -> bool:
+    """A Location a browser resolves to this site: a path that no browser reads as a host."""
+    return location.startswith("/") and not location.startswith(("//", "/\\"))
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+def test_logging_in_never_leaves_the_site(client, borrower, target):
+    response = client.post(
+        "/accounts/login/",
+        {"login": "li@example.test", "password": "correct horse battery", "next": target},
+    )
+
+    assert response.status_code == 302
+    assert lands_on_this_site(response["Location"])
+    assert "evil" not in response["Location"]
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+def test_a_profile_step_never_leaves_the_site(borrower_client, full_profile, target):
+    response = borrower_client.post(
+        "/applications/profile/work/",
+        {"city": "beijing", "occupation": "salaried", "months_in_job": "24", "next": target},
+    )
+
+    assert response.status_code == 302
+    assert lands_on_this_site(response["Location"])
+    assert "evil" not in response["Location"]
+
+
+def test_a_header_cannot_be_injected_through_a_return_address(borrower_client, full_profile):
+    response = borrower_client.post(
+        "/applications/profile/work/",
+        {"city": "beijing", "occupation": "salaried", "next": "/applications/\r\nSet-Cookie: a=b"},
+    )
+
+    assert response.status_code == 302
+    assert "\r" not in response["Location"]
+    assert "\n" not in response["Location"]
+    assert "a" not in response.cookies
+
+
+def sign_up(client, target: str) -> str:
+    """Sign up with the return address ``target``; the link of the verification email."""
+    mail.outbox.clear()
+    client.post(
+        "/accounts/signup/",
+        {
+            "email": "new@example.test",
+            "password1": "Very-long-pass-99",
+            "password2": "Very-long-pass-99",
+            "next": target,
+        },
+    )
+    (link,) = re.findall(r"http://testserver(/accounts/confirm-email/\S+)", mail.outbox[0].body)
+    return link
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+def test_the_verification_link_carries_no_return_address_off_the_site(client, target):
+    link = sign_up(client, target)
+
+    assert "next=" not in link
+
+
+def test_the_verification_link_keeps_a_return_address_on_the_site(client):
+    link = sign_up(client, "/loans/?amount=20000&term=12")
+
+    assert link.endswith("?next=%2Floans%2F%3Famount%3D20000%26term%3D12")
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+def test_a_verification_link_given_an_off_site_address_stays_on_the_site(client, target):
+    """An attacker who has the link (or sends a victim their own) adds ``next``."""
+    link = sign_up(client, "/loans/").split("?")[0]
+    confirming = Client()
+
+    response = confirming.post(f"{link}?{urlencode({'next': target})}")
+
+    assert response.status_code == 302
+    assert lands_on_this_site(response["Location"])
+    assert "evil" not in response["Location"]
