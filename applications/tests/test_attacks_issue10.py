@@ -389,3 +389,38 @@ def test_a_verification_link_given_an_off_site_address_stays_on_the_site(client,
     assert response.status_code == 302
     assert lands_on_this_site(response["Location"])
     assert "evil" not in response["Location"]
+
+
+# --- Flash messages ------------------------------------------------------------------------
+
+
+def test_a_message_survives_a_chain_of_redirects_and_is_shown_once(borrower_client, changed):
+    """Withdrawn (a redirect), then the withdraw page again (final: another redirect): the
+    detail page says it once, and the page after does not say it again."""
+    url = f"/applications/{changed.pk}/"
+    borrower_client.post(f"{url}withdraw/", {"confirm": "yes"})
+
+    again = borrower_client.get(f"{url}withdraw/")
+    shown = borrower_client.get(again["Location"]).content.decode()
+    after = borrower_client.get(url).content.decode()
+
+    assert again.status_code == 302
+    assert shown.count("Your application is withdrawn.") == 1
+    assert "Your application is withdrawn." not in after
+
+
+@pytest.mark.parametrize("path", ["/contact/", "/privacy/", "/agreement/"])
+def test_the_trust_pages_carry_nothing_of_the_visitor_and_no_inline_code(
+    borrower_client, full_profile, path
+):
+    response = borrower_client.get(path)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    for personal in ("li@example.test", "李娜", "13912345678", full_profile.national_id):
+        assert personal not in html
+    assert "no-store" in response["Cache-Control"]
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert "<script>" not in html
+    assert " style=" not in html
+    assert not re.search(r"<[^>]*\son[a-z]+=", html)  # no inline event handler
