@@ -12,8 +12,10 @@ from django.test import Client
 from django.utils import timezone
 
 from applications import services
+from applications.exceptions import OfferNotAccepted
 from applications.models import Application
 from devtools.testing.fixtures import submit
+from lenders import services as lender_services
 from lenders.models import LoanProduct
 from lenders.tests.factories import LoanProductFactory
 
@@ -424,3 +426,46 @@ def test_the_trust_pages_carry_nothing_of_the_visitor_and_no_inline_code(
     assert "<script>" not in html
     assert " style=" not in html
     assert not re.search(r"<[^>]*\son[a-z]+=", html)  # no inline event handler
+
+
+# --- A changed schedule under the same amount, term and APR ------------------------------------
+
+
+@pytest.fixture
+def repriced(borrower, full_profile):
+    """Applied for at equal installments; the lender then switches the product to equal
+    principal (the same APR: a monthly rate's IRR does not depend on the method) and
+    approves at the amount, term and APR applied for."""
+    product = LoanProductFactory()
+    application = submit(borrower, product)
+    product.repayment_method = LoanProduct.RepaymentMethod.EQUAL_PRINCIPAL
+    lender_services.save_product(product=product)
+    return services.record_lender_event(
+        application=application,
+        status=S.APPROVED,
+        occurred_at=timezone.now(),
+        approved_amount=application.amount,
+        apr=application.apr,
+        term_months=application.term_months,
+    )
+
+
+def test_an_approval_at_the_same_apr_but_another_schedule_is_a_change_of_terms(repriced):
+    """¥1,767.17 a month became ¥1,849.17 falling to ¥1,681.84: the borrower must see it and
+    accept it before the lender may pay out."""
+    assert repriced.decision_first_payment != repriced.first_payment
+
+    assert repriced.terms_changed
+    assert repriced.awaits_acceptance
+    with pytest.raises(OfferNotAccepted):
+        services.record_lender_event(
+            application=repriced, status=S.DISBURSED, occurred_at=timezone.now()
+        )
+
+
+def test_the_borrower_is_shown_the_new_schedule_and_may_accept_it(borrower_client, repriced):
+    page = borrower_client.get(repriced.get_absolute_url()).content.decode()
+
+    assert "The terms changed" in page
+    assert accept(borrower_client, repriced).status_code == 302
+    assert status_of(repriced) == S.OFFER_ACCEPTED
