@@ -469,3 +469,14 @@ def test_the_borrower_is_shown_the_new_schedule_and_may_accept_it(borrower_clien
     assert "The terms changed" in page
     assert accept(borrower_client, repriced).status_code == 302
     assert status_of(repriced) == S.OFFER_ACCEPTED
+
+
+def test_the_decline_question_does_not_reflect_a_crafted_offer_as_markup(borrower_client, changed):
+    crafted = '"><script>alert(1)</script>'
+
+    response = decline(borrower_client, changed, crafted)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in html
+    assert status_of(changed) == S.APPROVED
