@@ -178,7 +178,8 @@ RESPONSES = {
     422: {
         "description": (
             "invalid: the body breaks this schema or a rule of the application's (the error "
-            "names the field); terms_out_of_range: an approval's amount, term or APR is "
+            "names the field; approved_amount, apr and term_months come with an approval and "
+            "only then); terms_out_of_range: an approval's amount, term or APR is "
             "outside the product's published ranges or above the platform's APR limit (the "
             "error says which); or application_mismatch: the body's application_id is not the "
             "path's."

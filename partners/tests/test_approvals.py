@@ -172,6 +172,8 @@ def test_the_openapi_document_states_the_approval_rules(client):
     body = post["requestBody"]["content"]["application/json"]["schema"]
     assert "published APR range" in body["properties"]["apr"]["description"]
     assert "terms_out_of_range" in post["responses"]["422"]["description"]
+    assert "come with an approval and only then" in post["responses"]["422"]["description"]
+    assert body["properties"]["term_months"]["anyOf"][0]["type"] == "integer"
     assert "offer_not_accepted" in post["responses"]["409"]["description"]
 
 
