@@ -480,3 +480,37 @@ def test_the_decline_question_does_not_reflect_a_crafted_offer_as_markup(borrowe
     assert response.status_code == 200
     assert "<script>alert(1)</script>" not in html
     assert status_of(changed) == S.APPROVED
+
+
+@pytest.mark.parametrize(
+    "price",
+    [
+        {},
+        {"upfront_fee_pct": Decimal("2")},
+        {"monthly_fee_pct": Decimal("0.3")},
+        {"repayment_method": LoanProduct.RepaymentMethod.EQUAL_PRINCIPAL},
+        {
+            "repayment_method": LoanProduct.RepaymentMethod.FLAT_FEE,
+            "rate_value": Decimal("0.5"),
+            "rate_unit": LoanProduct.RateUnit.MONTHLY,
+        },
+        {"rate_unit": LoanProduct.RateUnit.ANNUAL, "rate_value": Decimal("7.2")},
+        {"interest_free_periods": 1},
+    ],
+)
+def test_an_approval_at_the_terms_applied_for_is_no_change_whatever_the_price(
+    borrower, full_profile, price
+):
+    """Comparing payments as well never flags an approval that changed nothing."""
+    application = submit(borrower, LoanProductFactory(**price))
+
+    approved = services.record_lender_event(
+        application=application,
+        status=S.APPROVED,
+        occurred_at=timezone.now(),
+        approved_amount=application.amount,
+        apr=application.apr,
+        term_months=application.term_months,
+    )
+
+    assert not approved.terms_changed
