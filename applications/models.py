@@ -287,13 +287,11 @@ class Application(models.Model):
 
     @property
     def terms_changed(self) -> bool:
-        """The lender approved other terms than those applied for."""
+        """The lender approved other terms than those applied for: another amount, term or
+        APR, or other payments at the same ones (the product's repayment method or fees
+        changed since the borrower applied)."""
         decided = self.decided_terms
-        return decided is not None and (decided.amount, decided.term_months, decided.apr) != (
-            self.amount,
-            self.term_months,
-            self.apr,
-        )
+        return decided is not None and decided != self.applied_terms
 
     @property
     def awaits_acceptance(self) -> bool:

@@ -5,6 +5,7 @@ import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -12,6 +13,7 @@ ID_CHECK_CHARS = "10X98765432"
 ID_PATTERN = re.compile(r"[0-9]{17}[0-9X]")
 MOBILE_PATTERN = re.compile(r"1[3-9][0-9]{9}")
 MOBILE_SEPARATORS = re.compile(r"[\s\-.()]")
+OLDEST_YEARS = 120  # no one older holds an 18-character number (issued from 1999)
 
 
 def normalize_digits(value: str) -> str:
@@ -36,7 +38,8 @@ def normalize_national_id(value: str) -> str:
 def national_id_birth_date(value: str) -> datetime.date:
     """The date of birth a valid 18-character ID number (GB 11643-1999) carries.
 
-    Raises ``ValidationError`` for a wrong shape, checksum or impossible date.
+    Raises ``ValidationError`` for a wrong shape, checksum or impossible date: one that is
+    not in the calendar, is after today, or is more than ``OLDEST_YEARS`` ago.
     """
     if not ID_PATTERN.fullmatch(value):
         raise ValidationError(
@@ -48,12 +51,16 @@ def national_id_birth_date(value: str) -> datetime.date:
             _("This national ID number is not valid: please check every digit."),
             code="id_checksum",
         )
+    today = timezone.localdate()
     try:
-        return datetime.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+        born = datetime.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
+        born = None
+    if born is None or born > today or today.year - born.year > OLDEST_YEARS:
         raise ValidationError(
             _("This national ID number does not hold a real date of birth."), code="id_date"
-        ) from None
+        )
+    return born
 
 
 def validate_mobile(value: str) -> None:

@@ -125,3 +125,74 @@ def test_the_application_list_names_its_columns_in_english_on_the_english_admin(
     titles = column_and_filter_titles(html)
     assert "Lender" in titles
     assert "Submitted" in titles
+
+
+def test_a_crafted_inline_delete_posted_to_the_application_page_deletes_no_event(
+    staff_client, application
+):
+    """The change page has no delete boxes; a post that adds them anyway is ignored."""
+    events = list(application.events.order_by("pk"))
+    url = reverse("admin:applications_application_change", args=[application.pk])
+    data = {
+        "events-TOTAL_FORMS": str(len(events)),
+        "events-INITIAL_FORMS": str(len(events)),
+        "deliveries-TOTAL_FORMS": "1",
+        "deliveries-INITIAL_FORMS": "1",
+        "deliveries-0-id": str(application.deliveries.get().pk),
+        "deliveries-0-DELETE": "on",
+        "_save": "Save",
+    }
+    for i, event in enumerate(events):
+        data |= {f"events-{i}-id": str(event.pk), f"events-{i}-DELETE": "on"}
+
+    staff_client.post(url, data)
+
+    assert still_there(application)
+
+
+def test_a_crafted_inline_delete_posted_to_the_delivery_page_deletes_no_attempt(
+    staff_client, application
+):
+    delivery = application.deliveries.get()
+    attempt = DeliveryAttempt.objects.get(delivery=delivery)
+    url = reverse("admin:applications_delivery_change", args=[delivery.pk])
+
+    response = staff_client.post(
+        url,
+        {
+            "log-TOTAL_FORMS": "1",
+            "log-INITIAL_FORMS": "1",
+            "log-0-id": str(attempt.pk),
+            "log-0-DELETE": "on",
+            "_save": "Save",
+        },
+    )
+
+    assert response.status_code == 403
+    assert still_there(application)
+
+
+@pytest.mark.parametrize(
+    ("model", "owner"),
+    [
+        ("auth_user", lambda application: application.borrower),
+        ("lenders_lender", lambda application: application.lender),
+        ("lenders_loanproduct", lambda application: application.product),
+    ],
+)
+def test_deleting_what_an_application_belongs_to_takes_no_record_with_it(
+    staff_client, application, model, owner
+):
+    """A borrower's account, a lender or a product with applications cannot be deleted in
+    admin (one by one or in bulk): the records protect them."""
+    obj = owner(application)
+    single = reverse(f"admin:{model}_delete", args=[obj.pk])
+    changelist = reverse(f"admin:{model}_changelist")
+
+    staff_client.post(single, {"post": "yes"})
+    staff_client.post(
+        changelist, {"action": "delete_selected", "_selected_action": [obj.pk], "post": "yes"}
+    )
+
+    assert type(obj).objects.filter(pk=obj.pk).exists()
+    assert still_there(application)

@@ -78,6 +78,13 @@ def test_leaving_a_saved_secret_empty_keeps_it(borrower_client, full_profile):
         ({"national_id": "11010119900230447X"}, "national_id", "does not hold a real date"),
         ({"national_id": "ABC"}, "national_id", "17 digits and then a digit or X"),
         ({"national_id": id_born("20150101")}, "national_id", "18 or older"),
+        ({"national_id": id_born("18260101")}, "national_id", "does not hold a real date"),
+        ({"national_id": id_born("20900101")}, "national_id", "does not hold a real date"),
+        (
+            {"national_id": "１１０１０１１８２６０１０１１２３" + id_born("18260101")[-1]},
+            "national_id",
+            "does not hold a real date",
+        ),
         ({"mobile": "1381234abcd"}, "mobile", "11-digit mainland mobile number"),
         ({"mobile": "12812345678"}, "mobile", "11-digit mainland mobile number"),
         ({"full_name": "x" * 10_000}, "full_name", "at most 50 characters"),

@@ -142,6 +142,31 @@ def test_an_id_with_a_correct_checksum_but_an_impossible_date_is_rejected(first1
     assert code_of(excinfo) == "id_date"
 
 
+def test_an_id_whose_date_of_birth_is_after_today_is_rejected_as_not_real():
+    """Given a checksum over a date after today (a borrower not yet born), the date check
+    refuses it: no number is issued before its holder is born."""
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    with pytest.raises(ValidationError) as excinfo:
+        national_id_birth_date(with_check(f"110101{tomorrow:%Y%m%d}123"))
+    assert code_of(excinfo) == "id_date"
+
+
+@pytest.mark.parametrize("born", ["18260101", "18000101", "00010101", "19010101"])
+def test_an_id_making_the_borrower_over_120_is_rejected_as_not_real(born):
+    """Given a checksum over a date in the calendar that would make its holder 200 years
+    old, the date check refuses it (18-character numbers were issued from 1999)."""
+    with pytest.raises(ValidationError) as excinfo:
+        national_id_birth_date(with_check(f"110101{born}123"))
+    assert code_of(excinfo) == "id_date"
+
+
+def test_an_id_of_a_borrower_of_a_hundred_is_accepted():
+    hundred = datetime.date.today().year - 100
+    assert national_id_birth_date(with_check(f"110101{hundred}0101123")) == datetime.date(
+        hundred, 1, 1
+    )
+
+
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 
 

@@ -217,3 +217,45 @@ def test_a_page_cached_by_another_process_gets_this_visitors_token(
 
     _token, fields, occurrences = token_places(html)
     assert occurrences == fields
+
+
+def test_the_product_page_and_its_schedule_make_one_key_per_request_whatever_is_added(
+    client, make_run_caches, daily_rate_product
+):
+    """Cache-busting junk, and the same amount and term in full-width or Arabic-Indic
+    digits, exponents or padding: one cached product page and one schedule."""
+    page = daily_rate_product.get_absolute_url()
+    schedule = f"{page}schedule.json"
+    client.get(page, {"amount": "5000", "term": "6"})
+    client.get(schedule, {"amount": "5000", "term": "6"})
+    before = entries(make_run_caches)
+
+    for n in range(30):
+        junk = {f"x{n}": "y" * 200, "_": str(n), "utm_source": f"s{n}"}
+        client.get(page, {"amount": "5000", "term": "6", **junk})
+        client.get(schedule, {"amount": "5000", "term": "6", **junk})
+    for amount, term in (("５０００", "６"), ("٥٠٠٠", "٦"), ("5e3", "06"), (" 5000.00 ", "6")):
+        assert client.get(page, {"amount": amount, "term": term}).status_code == 200
+        assert client.get(schedule, {"amount": amount, "term": term}).status_code == 200
+
+    assert entries(make_run_caches) == before
+
+
+@pytest.mark.parametrize(
+    ("amount", "term"),
+    [("1e999999999", "6"), ("9" * 5000, "6"), ("5000", "9" * 5000), ("NaN", "6"), ("sNaN", "6")],
+)
+def test_huge_or_non_numbers_are_a_400_with_the_limits_and_never_cached(
+    client, make_run_caches, daily_rate_product, amount, term
+):
+    page = daily_rate_product.get_absolute_url()
+    client.get(page)
+    before = entries(make_run_caches)
+
+    response = client.get(f"{page}schedule.json", {"amount": amount, "term": term})
+    shown = client.get(page, {"amount": amount, "term": term})
+
+    assert response.status_code == 400
+    assert set(response.json()) == {"error", "parameter", "limits"}
+    assert shown.status_code == 200
+    assert entries(make_run_caches) == before

@@ -8,6 +8,7 @@ application that is not the caller's is 404 whatever the body says.
 
 import datetime
 import json
+import re
 import uuid
 from decimal import Decimal
 from functools import partial
@@ -16,7 +17,14 @@ from typing import Annotated, Literal
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.responses import Status
-from pydantic import Field, ValidationError, WithJsonSchema, field_validator, model_validator
+from pydantic import (
+    BeforeValidator,
+    Field,
+    ValidationError,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from applications import services as application_services
 from applications import states
@@ -33,12 +41,23 @@ from .errors import ErrorOut, answer_for, first_error
 LenderStatus = Literal[tuple(str(status) for status in states.LENDER_SETTABLE)]
 
 router = Router(tags=["applications"])
+PLAIN_DECIMAL = re.compile(r"[0-9]+(\.[0-9]+)?", re.ASCII)
+TERMS = ("approved_amount", "apr", "term_months")
+
+
+def _plain(value: object) -> object:
+    """A string spells a decimal in ASCII digits alone, as documented: Python would also
+    read "+1000", "1_000" or full-width digits as numbers, and no lender means those."""
+    if isinstance(value, str) and not PLAIN_DECIMAL.fullmatch(value):
+        raise ValueError("give plain digits with an optional decimal point, e.g. 18000.00")
+    return value
 
 
 def _decimal(*, minimum: Decimal, digits: int):
     """A decimal with at most two places, as a string (``"18000.00"``) or a JSON number."""
     return Annotated[
         Decimal,
+        BeforeValidator(_plain),
         Field(ge=minimum, max_digits=digits + 2, decimal_places=2),
         WithJsonSchema(
             {
@@ -79,7 +98,11 @@ class EventIn(Schema):
         ),
     )
     term_months: int | None = Field(
-        default=None, ge=1, le=360, description="With an approval: within the product's terms."
+        default=None,
+        ge=1,
+        le=360,
+        strict=True,  # a JSON integer: not "12", 12.0 or true
+        description="With an approval: within the product's terms.",
     )
     reason: str = Field(default="", max_length=1000, pattern=r"^[^\x00]*$")
     occurred_at: datetime.datetime = Field(
@@ -98,8 +121,13 @@ class EventIn(Schema):
 
     @model_validator(mode="after")
     def _an_approval_says_what_was_approved(self) -> "EventIn":
-        if self.status == "approved" and None in (self.approved_amount, self.apr, self.term_months):
+        given = [getattr(self, name) is not None for name in TERMS]
+        if self.status == "approved" and not all(given):
             raise ValueError("an approval gives approved_amount, apr and term_months")
+        if self.status != "approved" and any(given):
+            # A disbursement "of ¥50,000" would be ignored, not paid out: terms are approved
+            # once, and changed terms are the borrower's to accept before that.
+            raise ValueError("approved_amount, apr and term_months come only with an approval")
         return self
 
 
@@ -150,7 +178,8 @@ RESPONSES = {
     422: {
         "description": (
             "invalid: the body breaks this schema or a rule of the application's (the error "
-            "names the field); terms_out_of_range: an approval's amount, term or APR is "
+            "names the field; approved_amount, apr and term_months come with an approval and "
+            "only then); terms_out_of_range: an approval's amount, term or APR is "
             "outside the product's published ranges or above the platform's APR limit (the "
             "error says which); or application_mismatch: the body's application_id is not the "
             "path's."

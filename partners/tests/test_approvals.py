@@ -172,4 +172,123 @@ def test_the_openapi_document_states_the_approval_rules(client):
     body = post["requestBody"]["content"]["application/json"]["schema"]
     assert "published APR range" in body["properties"]["apr"]["description"]
     assert "terms_out_of_range" in post["responses"]["422"]["description"]
+    assert "come with an approval and only then" in post["responses"]["422"]["description"]
+    assert body["properties"]["term_months"]["anyOf"][0]["type"] == "integer"
     assert "offer_not_accepted" in post["responses"]["409"]["description"]
+
+
+@pytest.mark.parametrize("field", ["approved_amount", "apr"])
+@pytest.mark.parametrize(
+    "value",
+    ["abc", "-1", "1e30", "NaN", "Infinity", "1.123456789", "", "0x10", "1,000", True, [], 1e30],
+)
+def test_an_approval_with_junk_terms_is_422_with_the_field_named(
+    client, lender, application, field, value
+):
+    response = approve(client, lender, application, **{field: value})
+
+    application.refresh_from_db()
+    assert response.status_code == 422
+    assert response.json()["code"] in ("invalid", "terms_out_of_range")
+    assert response.json()["error"]
+    assert application.status == S.FORWARDED
+
+
+@pytest.mark.parametrize("field", ["approved_amount", "apr"])
+@pytest.mark.parametrize("value", ["+1000", "1_000", "１２３", " 1000", "00001000.00e0"])
+def test_a_decimal_string_is_plain_ascii_digits_as_documented(
+    client, lender, application, field, value
+):
+    """Python reads all of these as numbers; the document's pattern allows none of them."""
+    response = approve(client, lender, application, **{field: value})
+
+    assert response.status_code == 422
+    assert response.json() == {
+        "code": "invalid",
+        "error": f"{field}: Value error, give plain digits with an optional decimal point, "
+        "e.g. 18000.00",
+    }
+    application.refresh_from_db()
+    assert application.status == S.FORWARDED
+
+
+@pytest.mark.parametrize("value", [0, -1, 10**9, 10**30, "12", 12.0, True, "x", 1.5])
+def test_an_approvals_term_is_a_json_integer_within_limits(client, lender, application, value):
+    response = approve(client, lender, application, term_months=value)
+
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid"
+    assert response.json()["error"].startswith("term_months: ")
+    application.refresh_from_db()
+    assert application.status == S.FORWARDED
+
+
+def test_a_disbursement_naming_other_terms_is_refused_not_ignored(
+    client, lender, application, borrower
+):
+    """Terms are approved once (and changed ones accepted by the borrower): a payout "of
+    ¥50,000" after ¥15,000 was accepted would be recorded as if it were the ¥15,000."""
+    approve(client, lender, application, approved_amount="15000.00")
+    application.refresh_from_db()
+    services.accept_offer(
+        borrower=borrower, application=application, offer=services.offer_token(application)
+    )
+
+    response = post_event(
+        client,
+        lender,
+        application.id,
+        event(application, "disbursed", approved_amount="50000.00"),
+        message_id="pay",
+    )
+
+    application.refresh_from_db()
+    assert response.status_code == 422
+    assert "come only with an approval" in response.json()["error"]
+    assert application.status == S.OFFER_ACCEPTED
+    assert application.decision_amount == Decimal("15000.00")
+
+
+def test_an_approval_sent_again_after_the_borrower_accepted_is_409_and_keeps_their_terms(
+    client, lender, application, borrower
+):
+    approve(client, lender, application, approved_amount="15000.00")
+    application.refresh_from_db()
+    offer = services.offer_token(application)
+    services.accept_offer(borrower=borrower, application=application, offer=offer)
+
+    response = approve(
+        client, lender, application, approved_amount="50000.00", message_id="approve-again"
+    )
+
+    application.refresh_from_db()
+    assert response.status_code == 409
+    assert response.json()["code"] == "invalid_transition"
+    assert application.status == S.OFFER_ACCEPTED
+    assert services.offer_token(application) == offer
+
+
+def test_an_approval_cannot_be_revised_while_the_borrower_reads_it(client, lender, application):
+    """The page the borrower reads stays the offer: a second approval is 409."""
+    approve(client, lender, application, approved_amount="15000.00")
+
+    response = approve(
+        client, lender, application, approved_amount="14000.00", message_id="approve-again"
+    )
+
+    application.refresh_from_db()
+    assert response.status_code == 409
+    assert application.decision_amount == Decimal("15000.00")
+
+
+def test_an_approvals_webhook_id_reused_for_the_disbursement_is_409(client, lender, application):
+    approve(client, lender, application, message_id="one-id")
+
+    response = post_event(
+        client, lender, application.id, event(application, "disbursed"), message_id="one-id"
+    )
+
+    application.refresh_from_db()
+    assert response.status_code == 409
+    assert response.json()["code"] == "message_id_reused"
+    assert application.status == S.APPROVED
