@@ -160,8 +160,16 @@ class EventInline(ReadOnlyRecords, admin.TabularInline):
     model = ApplicationEvent
     extra = 0
     can_delete = False
-    fields = ("occurred_at", "actor", "from_status", "to_status", "detail")
+    fields = ("occurred_at", "actor", "from_label", "to_label", "detail")
     readonly_fields = fields
+
+    @admin.display(description=_("from"))
+    def from_label(self, event: ApplicationEvent) -> str:
+        return event.from_label or "-"
+
+    @admin.display(description=_("to"))
+    def to_label(self, event: ApplicationEvent) -> str:
+        return event.to_label
 
 
 @admin.register(Application)
