@@ -75,7 +75,7 @@ def test_the_verification_pages_speak_chinese_and_lead_somewhere(browser, live_s
         assert mail.outbox[-1].from_email.startswith("贷款超市 LoanMarket <")
 
         page.goto(live_server.url + link)
-        expect(page.get_by_role("heading", name="确认邮箱地址")).to_be_visible()
+        expect(page.get_by_role("heading", name="请确认您的邮箱地址")).to_be_visible()
         expect(page.get_by_text("请确认 new@example.test 是您的邮箱地址。")).to_be_visible()
         page.get_by_role("button", name="确认").click()
         expect(page.get_by_text("您已确认邮箱地址 new@example.test。")).to_be_visible()
