@@ -2,6 +2,7 @@
 what was fixed: the log-in and sign-up forms, the email-verification pages, and the offers
 that need more answers (issue 10, the walk-through after the merge)."""
 
+import itertools
 import re
 
 import pytest
@@ -107,5 +108,21 @@ def test_form_errors_in_the_match_summary_use_a_chinese_colon(browser, live_serv
     try:
         page.goto(live_server.url + "/match/?amount=abc&term=0")
         expect(page.locator(".notice li").first).to_have_text("金额（元）：输入一个数字。")
+    finally:
+        context.close()
+
+
+def test_the_footer_links_are_tap_targets_apart(browser, live_server):
+    context = chinese_phone(browser)
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + "/contact/")
+        links = page.locator(".footer-links a")
+        boxes = [links.nth(i).bounding_box() for i in range(links.count())]
+        assert len(boxes) == 3
+        for box in boxes:
+            assert box["height"] >= 32, box
+        for left, right in itertools.pairwise(boxes):
+            assert right["x"] - (left["x"] + left["width"]) >= 16 or right["y"] > left["y"]
     finally:
         context.close()

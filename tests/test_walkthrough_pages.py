@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from devtools.demo import load_demo
+from devtools.testing.accounts import STAFF_PASSWORD
 from devtools.testing.fixtures import submit
 from lenders.models import LoanProduct
 
@@ -76,3 +77,12 @@ def test_the_admin_shows_an_events_statuses_by_their_labels(staff_client):
     assert "→ Submitted" in page
     assert "→ submitted" not in page
     assert "编号：" in chinese  # the label suffix is full-width in Chinese
+
+
+def test_the_two_factor_pages_cancel_is_not_dressed_as_the_main_action(client, staff_user):
+    client.post("/accounts/login/", {"login": staff_user.email, "password": STAFF_PASSWORD})
+    page = client.get("/accounts/2fa/authenticate/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    buttons = re.findall(r'<button class="([^"]*)"[^>]*>\s*([^<]+?)\s*</button>', page)
+    assert ("button primary", "Sign In") in buttons
+    assert ("button secondary", "Cancel") in buttons
