@@ -176,7 +176,9 @@ class EventInline(ReadOnlyRecords, admin.TabularInline):
 class ApplicationAdmin(KeepsRecords, admin.ModelAdmin):
     """Status is read-only: it changes through services (here: the re-send action)."""
 
-    list_display = ("id", "lender", "product", "amount_now", "apr_now", "status", "submitted_at")
+    # The product's name already names its lender: one column for both leaves room for the
+    # decided terms and the status on a laptop's screen.
+    list_display = ("id", "product", "amount_now", "apr_now", "status", "submitted_at")
     list_filter = ("status", "in_portal_inbox", "lender")
     list_select_related = ("lender", "product")
     date_hierarchy = "submitted_at"

@@ -86,3 +86,15 @@ def test_the_two_factor_pages_cancel_is_not_dressed_as_the_main_action(client, s
     buttons = re.findall(r'<button class="([^"]*)"[^>]*>\s*([^<]+?)\s*</button>', page)
     assert ("button primary", "Sign In") in buttons
     assert ("button secondary", "Cancel") in buttons
+
+
+def test_the_applications_list_names_the_lender_once(staff_client):
+    demo_application()
+
+    page = staff_client.get(
+        "/admin/applications/application/", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+
+    assert "column-product" in page
+    assert "column-status" in page
+    assert "column-lender" not in page
