@@ -126,3 +126,25 @@ def test_the_footer_links_are_tap_targets_apart(browser, live_server):
             assert right["x"] - (left["x"] + left["width"]) >= 16 or right["y"] > left["y"]
     finally:
         context.close()
+
+
+def test_forgot_password_leads_back_to_signing_in(browser, live_server, borrower):
+    context = chinese_phone(browser)
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + "/accounts/login/")
+        page.get_by_role("link", name="忘记密码？").click()
+        page.get_by_label("电子邮件").fill(borrower.email)
+        page.locator("main form button[type=submit]").click()
+        expect(page.get_by_role("link", name="联系我们")).to_have_attribute("href", "/contact/")
+
+        link = re.search(r"https?://[^/\s]+(/\S+)", mail.outbox[-1].body).group(1)
+        page.goto(live_server.url + link)
+        page.get_by_label("新密码", exact=True).fill(PASSWORD)
+        page.get_by_label("新密码（重复）").fill(PASSWORD)
+        page.get_by_role("button", name="修改密码").click()
+        expect(page.get_by_text("您的密码已修改。")).to_be_visible()
+        page.get_by_role("link", name="用新密码登录").click()
+        expect(page.get_by_role("heading", name="登录")).to_be_visible()
+    finally:
+        context.close()
