@@ -160,15 +160,25 @@ class EventInline(ReadOnlyRecords, admin.TabularInline):
     model = ApplicationEvent
     extra = 0
     can_delete = False
-    fields = ("occurred_at", "actor", "from_status", "to_status", "detail")
+    fields = ("occurred_at", "actor", "from_label", "to_label", "detail")
     readonly_fields = fields
+
+    @admin.display(description=_("from"))
+    def from_label(self, event: ApplicationEvent) -> str:
+        return event.from_label or "-"
+
+    @admin.display(description=_("to"))
+    def to_label(self, event: ApplicationEvent) -> str:
+        return event.to_label
 
 
 @admin.register(Application)
 class ApplicationAdmin(KeepsRecords, admin.ModelAdmin):
     """Status is read-only: it changes through services (here: the re-send action)."""
 
-    list_display = ("id", "lender", "product", "amount_now", "apr_now", "status", "submitted_at")
+    # The product's name already names its lender: one column for both leaves room for the
+    # decided terms and the status on a laptop's screen.
+    list_display = ("id", "product", "amount_now", "apr_now", "status", "submitted_at")
     list_filter = ("status", "in_portal_inbox", "lender")
     list_select_related = ("lender", "product")
     date_hierarchy = "submitted_at"

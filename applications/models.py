@@ -332,7 +332,11 @@ class ApplicationEvent(models.Model):
         ordering = ["occurred_at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.from_status} → {self.to_status}"
+        return f"{self.from_label} → {self.to_label}".strip()
+
+    @property
+    def from_label(self) -> str:
+        return ApplicationStatus(self.from_status).label if self.from_status else ""
 
     @property
     def to_label(self) -> str:

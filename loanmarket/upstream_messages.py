@@ -8,9 +8,11 @@ their translations. Nothing imports this module; each string is exactly the upst
 - Django's minimum-length password error changed its msgid in 5.2 (``%(min_length)d``
   became ``%d``); the Chinese translation is still of the old one, so every short password
   was refused in English.
-- Admin strings added since the last Chinese update of Django's catalogue.
-- allauth's Chinese for these has half-width punctuation, or a placeholder its message
-  never fills (it showed "%(email)s" as it is).
+- Admin strings added since the last Chinese update of Django's catalogue, and the label
+  suffix, which it leaves half-width.
+- allauth's Chinese for these has half-width punctuation, spaces around a link, the
+  English word "Email", or a placeholder its message never fills (it showed "%(email)s"
+  as it is).
 """
 
 from django.utils.translation import gettext_noop, ngettext_lazy
@@ -20,6 +22,9 @@ PASSWORD_TOO_SHORT = ngettext_lazy(
     "This password is too short. It must contain at least %d characters.",
     "min_length",
 )
+
+# The colon after every form label in the admin: Django's Chinese keeps it half-width.
+LABEL_SUFFIX = gettext_noop(":")
 
 DJANGO = (
     gettext_noop("Model name"),
@@ -34,4 +39,9 @@ ALLAUTH = (
     gettext_noop("Already have an account? Then please %(link)ssign in%(end_link)s."),
     gettext_noop("Enter your password:"),
     gettext_noop("You cannot remove your primary email address."),
+    gettext_noop(
+        "If you have not created an account yet, then please %(link)ssign up%(end_link)s first."
+    ),
+    gettext_noop("Successfully signed in as %(name)s."),
+    gettext_noop("You have confirmed %(email)s."),
 )

@@ -123,7 +123,7 @@ def test_the_application_list_names_its_columns_in_english_on_the_english_admin(
     ).content.decode()
 
     titles = column_and_filter_titles(html)
-    assert "Lender" in titles
+    assert "Product" in titles
     assert "Submitted" in titles
 
 

@@ -31,7 +31,7 @@ def test_a_borrower_signs_up_fills_the_profile_and_sees_explained_offers(
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
     page.get_by_role("button", name="Sign Up").click()
-    expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
     link = re.search(r"https?://[^/\s]+(/\S+)", mail.outbox[-1].body).group(1)
     page.goto(live_server.url + link)
     page.get_by_role("button", name="Confirm").click()
