@@ -184,6 +184,8 @@ class Application(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
     )
+    # The language the borrower applied in: their emails about it are written in it.
+    language = models.CharField(_("language"), max_length=10, default="zh-hans")
     # Exactly the profile fields shared with the lender (JSON), encrypted like the profile.
     shared_data = EncryptedTextField(editable=False)
     lender_reference = models.CharField(_("lender's reference"), max_length=100, blank=True)

@@ -4,8 +4,9 @@ import datetime
 import json
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lenders import pricing
@@ -130,6 +131,12 @@ def check_consent(*, consent: str, current: disclosure.Disclosure) -> None:
         raise ConsentMismatch(disclosure.changes(shown, current))
 
 
+def _language() -> str:
+    """The language the borrower is applying in (the request's), one of the site's."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
 def _snapshot(profile: BorrowerProfile, fields: list[str]) -> str:
     values = {}
     for name in fields:
@@ -199,6 +206,7 @@ def submit_application(
                 purpose=purpose,
                 apr=quote.apr,
                 applied_price=pricing.price_as_dict(product.quoted_price),
+                language=_language(),
                 first_payment=quote.first_payment,
                 total_repayment=quote.total_repayment,
                 shared_data=_snapshot(profile, fields),

@@ -1,4 +1,5 @@
-"""Emails to borrowers. They name the lender and the status, never personal data."""
+"""Emails to borrowers, in the language they applied in, and to lenders. They name the
+lender and the status, never personal data."""
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -16,7 +17,7 @@ def notify_decision(*, application_id: str) -> None:
         .defer("shared_data", *LENDER_SECRETS)
         .get(pk=application_id)
     )
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(application.language):
         context = {"application": application, "site": settings.SITE_URL}
         send_mail(
             subject=render_to_string("applications/email/decision_subject.txt", context).strip(),

@@ -82,6 +82,24 @@ def test_an_incomplete_profile_is_sent_to_finish_and_back(borrower_client, produ
     assert "%2Fapplications%2Fapply%2Fharbour%2Fsalary%2F" in response["Location"]
 
 
+@pytest.mark.parametrize(
+    ("language", "subject"),
+    [("en", "[LoanMarket] Harbour Bank"), ("zh-hans", "[贷款超市] Harbour Bank")],
+)
+def test_emails_about_an_application_are_in_the_language_it_was_applied_in(
+    borrower_client, full_profile, product, mailoutbox, language, subject
+):
+    """An English borrower on a Chinese-first site reads their decision emails in English."""
+    borrower_client.cookies["django_language"] = language
+    borrower_client.post(APPLY, reviewed(borrower_client))
+    application = Application.objects.get()
+
+    services.notify_decision(application_id=application.pk)  # what the queued task runs
+
+    assert application.language == language
+    assert mailoutbox[-1].subject.startswith(subject)
+
+
 def test_applying_needs_explicit_consent(borrower_client, full_profile, product):
     response = borrower_client.post(
         APPLY + "?" + "amount=20000&term=12", ASK, HTTP_ACCEPT_LANGUAGE="en"
