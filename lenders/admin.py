@@ -53,6 +53,7 @@ PRODUCT_GROUPS = (
     ),
     (_("Service"), ("early_repayment_terms", "early_repayment_terms_en", "approval_minutes")),
 )
+PRODUCT_CAPS = ("daily_cap", "monthly_cap")
 PRODUCT_EDITABLE = tuple(name for _title, names in PRODUCT_GROUPS for name in names)
 
 
@@ -61,7 +62,7 @@ class LoanProductAdminForm(forms.ModelForm):
 
     class Meta:
         model = LoanProduct
-        fields = PRODUCT_EDITABLE
+        fields = (*PRODUCT_EDITABLE, *PRODUCT_CAPS)
 
     def clean(self):
         cleaned = super().clean()
@@ -405,6 +406,7 @@ class LoanProductAdmin(StatusActions, admin.ModelAdmin):
     subject = "product"
     fieldsets = (
         *((title, {"fields": names}) for title, names in PRODUCT_GROUPS),
+        (_("Lead caps"), {"fields": PRODUCT_CAPS}),
         (_("Status and true cost"), {"fields": PRODUCT_READONLY}),
     )
 
@@ -416,7 +418,11 @@ class LoanProductAdmin(StatusActions, admin.ModelAdmin):
         return False  # a product is paused or sent back, never deleted: its history stays
 
     def save_model(self, request, obj, form, change) -> None:
+        caps = {name: form.cleaned_data.get(name) for name in PRODUCT_CAPS}
         services.save_product(product=obj)
+        services.set_product_caps(
+            product=obj, daily_cap=caps["daily_cap"], monthly_cap=caps["monthly_cap"]
+        )
 
     def save_formset(self, request, form, formset, change) -> None:
         if formset.model is not EligibilityRules:
