@@ -13,12 +13,14 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone, translation
 
 from applications import services
 from applications.models import Application, BorrowerProfile
 from applications.validators import ID_WEIGHTS
 from devtools.testing.fixtures import submit
 from lenders import services as lender_services
+from lenders.caps import not_taking_until
 from lenders.exceptions import InvalidCap
 from lenders.models import ApplicationIntake, LoanProduct
 from lenders.selectors import closed_products
@@ -329,3 +331,140 @@ def test_the_database_refuses_a_cap_of_zero(field):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         LoanProduct.objects.filter(pk=product.pk).update(**{field: 0})
+
+
+# What borrowers see of a product at its cap.
+
+
+def full_today(product: LoanProduct, capture) -> datetime.date:
+    """Fill today's cap (committed, so pages hear of it) and return the day it reopens."""
+    with capture(execute=True):
+        submit(make_borrower(90), product)
+    return timezone.localdate() + datetime.timedelta(days=1)
+
+
+def closed_words(day: datetime.date) -> str:
+    with translation.override("en"):
+        return not_taking_until(day)
+
+
+@pytest.mark.django_db
+def test_the_catalogue_row_says_until_when_a_product_at_its_cap_takes_no_applications(
+    client, django_capture_on_commit_callbacks
+):
+    product = capped(daily=1)
+    client.get("/loans/")  # cached before the cap is reached
+    reopens = full_today(product, django_capture_on_commit_callbacks)
+
+    html = client.get("/loans/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert closed_words(reopens) in html
+    assert reopens.strftime("%Y") in closed_words(reopens)  # a date in words, with its year
+
+
+@pytest.mark.django_db
+def test_the_product_page_of_a_product_at_its_cap_has_no_apply_button(
+    client, django_capture_on_commit_callbacks
+):
+    product = capped(daily=1)
+    open_page = client.get(product.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    reopens = full_today(product, django_capture_on_commit_callbacks)
+
+    html = client.get(product.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert APPLY in open_page.content.decode()
+    assert APPLY not in html
+    assert closed_words(reopens) in html
+
+
+@pytest.mark.django_db
+def test_matching_ranks_a_product_at_its_cap_unavailable_and_says_why(
+    client, django_capture_on_commit_callbacks
+):
+    product = capped(daily=1)
+    other = LoanProductFactory(name="Open Loan", rate_value=Decimal("0.05"))
+    reopens = full_today(product, django_capture_on_commit_callbacks)
+    borrower = make_borrower(1)
+    client.force_login(borrower)
+
+    response = client.get("/match/", ASK, HTTP_ACCEPT_LANGUAGE="en")
+
+    offers = {offer.product.id: offer for offer in response.context["result"].offers}
+    assert offers[other.pk].eligible
+    assert not offers[product.pk].eligible
+    assert offers[product.pk].reasons == [closed_words(reopens)]
+    assert [o.product.id for o in response.context["result"].offers] == [other.pk, product.pk]
+    html = response.content.decode()
+    assert closed_words(reopens) in html
+    assert f"{APPLY}?" not in html
+
+
+@pytest.mark.django_db
+def test_the_review_page_of_a_product_at_its_cap_says_so_instead(
+    client, django_capture_on_commit_callbacks
+):
+    product = capped(daily=1)
+    reopens = full_today(product, django_capture_on_commit_callbacks)
+    client.force_login(make_borrower(1))
+
+    response = client.get(APPLY, ASK, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 409
+    assert closed_words(reopens) in response.content.decode()
+    assert 'name="disclosure"' not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_applying_to_a_product_that_reached_its_cap_meanwhile_is_a_form_error(
+    client, django_capture_on_commit_callbacks
+):
+    product = capped(daily=1)
+    client.force_login(make_borrower(1))
+    page = client.get(APPLY, ASK).content.decode()
+    reviewed = {
+        **ASK,
+        "disclosure": DISCLOSURE.search(page).group(1),
+        "consent": "on",
+        "credit_inquiry": "on",
+    }
+    reopens = full_today(product, django_capture_on_commit_callbacks)
+
+    response = client.post(APPLY, reviewed, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 400
+    assert closed_words(reopens) in response.content.decode()
+    assert Application.objects.count() == 1  # the one that filled the cap
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("n_products", [10, 300])
+def test_match_query_count_is_flat_with_products_at_their_cap(
+    client, django_assert_max_num_queries, django_capture_on_commit_callbacks, n_products
+):
+    product = capped(daily=1)
+    LoanProductFactory.create_batch(n_products)
+    full_today(product, django_capture_on_commit_callbacks)
+    client.force_login(make_borrower(1))
+    client.get("/match/", ASK)  # builds the snapshot and reads the products at their cap
+
+    with django_assert_max_num_queries(4):  # session, user, profile, match log
+        response = client.get("/match/", {**ASK, "amount": "30000"})
+
+    assert response.context["result"].ineligible >= 1
+
+
+@pytest.mark.django_db
+def test_the_products_at_their_cap_are_one_query_when_not_cached(
+    django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    for _ in range(3):
+        product = lender_services.set_product_caps(
+            product=LoanProductFactory(), daily_cap=1, monthly_cap=None
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            lender_services.claim_application_place(product=product)
+
+    with django_assert_num_queries(1):
+        closed = closed_products()
+
+    assert len(closed) == 3
