@@ -412,6 +412,7 @@ def test_the_review_page_of_a_product_at_its_cap_says_so_instead(
     assert response.status_code == 409
     assert closed_words(reopens) in response.content.decode()
     assert 'name="disclosure"' not in response.content.decode()
+    assert "/match/?amount=20000&amp;term=12&amp;purpose=consumption" in response.content.decode()
 
 
 @pytest.mark.django_db

@@ -77,6 +77,15 @@ def _offer_url(product: LoanProduct, check: CalculatorForm) -> str:
     return f"{url}?{urlencode(kept)}" if kept else url
 
 
+def _compare_url(request: HttpRequest) -> str:
+    """Matching, for the amount, term and purpose asked here (the ones given)."""
+    asked = {
+        name: request.GET[name] for name in ("amount", "term", "purpose") if name in request.GET
+    }
+    url = reverse("applications:match")
+    return f"{url}?{urlencode(asked)}" if asked else url
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest, lender_slug: str, product_slug: str) -> HttpResponse:
@@ -98,7 +107,11 @@ def apply(request: HttpRequest, lender_slug: str, product_slug: str) -> HttpResp
         return render(
             request,
             "applications/apply_closed.html",
-            {"product": product, "closed": not_taking_until(reopens)},
+            {
+                "product": product,
+                "closed": not_taking_until(reopens),
+                "compare": _compare_url(request),
+            },
             status=409,
         )
     borrower = own_profile(request)
