@@ -23,7 +23,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from . import services, states
+from . import selectors, services, states
 from .choices import City, LoanPurpose, Occupation
 from .exceptions import AprAboveCap, LenderError
 from .models import (
@@ -390,7 +390,7 @@ class LoanProductAdmin(StatusActions, admin.ModelAdmin):
     search_fields = ("name", "name_en", "slug", "lender__name", "lender__name_en")
     list_select_related = ("lender",)
     prepopulated_fields = {"slug": ("name_en",)}
-    readonly_fields = PRODUCT_READONLY
+    readonly_fields = (*PRODUCT_READONLY, "places_taken")
     form = LoanProductAdminForm
     inlines = [EligibilityRulesInline, ProductEventInline]
     actions = [
@@ -406,13 +406,25 @@ class LoanProductAdmin(StatusActions, admin.ModelAdmin):
     subject = "product"
     fieldsets = (
         *((title, {"fields": names}) for title, names in PRODUCT_GROUPS),
-        (_("Lead caps"), {"fields": PRODUCT_CAPS}),
+        (_("Lead caps"), {"fields": (*PRODUCT_CAPS, "places_taken")}),
         (_("Status and true cost"), {"fields": PRODUCT_READONLY}),
     )
 
     @admin.display(description=_("APR range"), ordering="apr_min")
     def apr_range(self, product: LoanProduct) -> str:
         return apr_range(product)
+
+    @admin.display(description=_("applications accepted"))
+    def places_taken(self, product: LoanProduct) -> str:
+        if product.pk is None:
+            return "-"
+        taken = selectors.places_taken(product=product)
+        return (
+            gettext(
+                "%(day)s today, %(month)s this month (Beijing time; counted while a cap is set)"
+            )
+            % taken
+        )
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # a product is paused or sent back, never deleted: its history stays

@@ -72,6 +72,18 @@ def closed_products(*, now: datetime.datetime | None = None) -> dict[int, dateti
     return closed
 
 
+def places_taken(*, product: LoanProduct, now: datetime.datetime | None = None) -> dict[str, int]:
+    """How many applications the product has accepted today and this month (Beijing time),
+    as counted against its caps (counted only while it has that cap)."""
+    starts = caps.period_starts(now=now)
+    rows = ApplicationIntake.objects.filter(
+        Q(period=caps.DAY, starts_on=starts[caps.DAY])
+        | Q(period=caps.MONTH, starts_on=starts[caps.MONTH]),
+        product=product,
+    ).values_list("period", "taken")
+    return {caps.DAY: 0, caps.MONTH: 0, **dict(rows)}
+
+
 LENDER_SECRETS = ("lender__webhook_secret", "lender__previous_webhook_secret")
 
 

@@ -23,7 +23,7 @@ from lenders import services as lender_services
 from lenders.caps import not_taking_until
 from lenders.exceptions import InvalidCap
 from lenders.models import ApplicationIntake, LoanProduct
-from lenders.selectors import closed_products
+from lenders.selectors import closed_products, places_taken
 from lenders.tests.factories import LenderFactory, LoanProductFactory
 
 BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -240,6 +240,7 @@ def test_a_product_at_its_monthly_cap_reopens_on_the_first_of_the_next_month():
 
     assert refused.value.reopens_on == datetime.date(2027, 1, 1)
     assert taken(product, "day") == 1  # the refused one took no daily place either
+    assert places_taken(product=product, now=beijing(2026, 12, 31, 23)) == {"day": 0, "month": 1}
     assert submit_at(second, product, beijing(2027, 1, 1, 0, 1))
 
 

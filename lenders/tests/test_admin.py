@@ -565,4 +565,6 @@ def test_caps_are_set_and_cleared_on_the_product_page(staff_client):
 
     assert set_caps.status_code == cleared.status_code == 302
     assert caps_set == (20, 400)
+    page = staff_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "0 today, 0 this month (Beijing time; counted while a cap is set)" in page
     assert (product.daily_cap, product.monthly_cap) == (None, None)
