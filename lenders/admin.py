@@ -23,7 +23,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from . import services, states
+from . import selectors, services, states
 from .choices import City, LoanPurpose, Occupation
 from .exceptions import AprAboveCap, LenderError
 from .models import (
@@ -53,6 +53,7 @@ PRODUCT_GROUPS = (
     ),
     (_("Service"), ("early_repayment_terms", "early_repayment_terms_en", "approval_minutes")),
 )
+PRODUCT_CAPS = ("daily_cap", "monthly_cap")
 PRODUCT_EDITABLE = tuple(name for _title, names in PRODUCT_GROUPS for name in names)
 
 
@@ -61,7 +62,7 @@ class LoanProductAdminForm(forms.ModelForm):
 
     class Meta:
         model = LoanProduct
-        fields = PRODUCT_EDITABLE
+        fields = (*PRODUCT_EDITABLE, *PRODUCT_CAPS)
 
     def clean(self):
         cleaned = super().clean()
@@ -389,7 +390,7 @@ class LoanProductAdmin(StatusActions, admin.ModelAdmin):
     search_fields = ("name", "name_en", "slug", "lender__name", "lender__name_en")
     list_select_related = ("lender",)
     prepopulated_fields = {"slug": ("name_en",)}
-    readonly_fields = PRODUCT_READONLY
+    readonly_fields = (*PRODUCT_READONLY, "places_taken")
     form = LoanProductAdminForm
     inlines = [EligibilityRulesInline, ProductEventInline]
     actions = [
@@ -405,6 +406,7 @@ class LoanProductAdmin(StatusActions, admin.ModelAdmin):
     subject = "product"
     fieldsets = (
         *((title, {"fields": names}) for title, names in PRODUCT_GROUPS),
+        (_("Lead caps"), {"fields": (*PRODUCT_CAPS, "places_taken")}),
         (_("Status and true cost"), {"fields": PRODUCT_READONLY}),
     )
 
@@ -412,11 +414,27 @@ class LoanProductAdmin(StatusActions, admin.ModelAdmin):
     def apr_range(self, product: LoanProduct) -> str:
         return apr_range(product)
 
+    @admin.display(description=_("applications accepted"))
+    def places_taken(self, product: LoanProduct) -> str:
+        if product.pk is None:
+            return "-"
+        taken = selectors.places_taken(product=product)
+        return (
+            gettext(
+                "%(day)s today, %(month)s this month (Beijing time; counted while a cap is set)"
+            )
+            % taken
+        )
+
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # a product is paused or sent back, never deleted: its history stays
 
     def save_model(self, request, obj, form, change) -> None:
+        caps = {name: form.cleaned_data.get(name) for name in PRODUCT_CAPS}
         services.save_product(product=obj)
+        services.set_product_caps(
+            product=obj, daily_cap=caps["daily_cap"], monthly_cap=caps["monthly_cap"]
+        )
 
     def save_formset(self, request, form, formset, change) -> None:
         if formset.model is not EligibilityRules:

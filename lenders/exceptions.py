@@ -1,3 +1,4 @@
+import datetime
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
@@ -65,3 +66,24 @@ class StatusNotEditable(LenderError):
             _("It starts as “%(initial)s”; after that, only a status change moves it.")
             % {"initial": initial}
         )
+
+
+class InvalidCap(LenderError):
+    code = "invalid_cap"
+
+    def __init__(self) -> None:
+        from .models import CAP_AT_LEAST_ONE
+
+        super().__init__(str(CAP_AT_LEAST_ONE))
+
+
+class ProductAtCap(LenderError):
+    """The product has accepted as many applications as its daily or monthly cap allows."""
+
+    code = "product_at_cap"
+
+    def __init__(self, *, reopens_on: datetime.date) -> None:
+        from .caps import not_taking_until
+
+        super().__init__(not_taking_until(reopens_on))
+        self.reopens_on = reopens_on

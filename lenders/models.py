@@ -21,6 +21,10 @@ APR = {"max_digits": 9, "decimal_places": 2}
 MAX_QUOTED_PERCENT = Decimal("100")
 # Catalogue text is Chinese, with an optional English twin (``localized``).
 EMPTY_ENGLISH = _("Shown on the English site; empty: the Chinese text is shown.")
+CAP_AT_LEAST_ONE = _(
+    "A cap is at least 1 application; leave it empty for no cap (to stop applications, "
+    "pause the product)."
+)
 
 
 class LenderKind(models.TextChoices):
@@ -216,6 +220,25 @@ class LoanProduct(models.Model):
     apr_min = models.DecimalField(_("lowest APR (%)"), **APR, null=True, editable=False)
     apr_max = models.DecimalField(_("highest APR (%)"), **APR, null=True, editable=False)
     published_at = models.DateTimeField(_("published"), null=True, editable=False)
+    # Lead caps (``services.set_product_caps`` writes them; ``ApplicationIntake`` counts).
+    daily_cap = models.IntegerField(
+        _("daily cap"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1, message=CAP_AT_LEAST_ONE)],
+        help_text=_(
+            "The most applications it accepts in a day (from 00:00 Beijing time). Empty: no cap."
+        ),
+    )
+    monthly_cap = models.IntegerField(
+        _("monthly cap"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1, message=CAP_AT_LEAST_ONE)],
+        help_text=_(
+            "The most applications it accepts in a calendar month (Beijing time). Empty: no cap."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -305,6 +328,12 @@ class LoanProduct(models.Model):
                 name="product_published_is_priced",
                 violation_error_message=_("A product must be priced before it is published."),
             ),
+            models.CheckConstraint(
+                condition=(Q(daily_cap__isnull=True) | Q(daily_cap__gte=1))
+                & (Q(monthly_cap__isnull=True) | Q(monthly_cap__gte=1)),
+                name="product_caps_positive",
+                violation_error_message=CAP_AT_LEAST_ONE,
+            ),
         ]
 
     def __str__(self) -> str:
@@ -333,6 +362,36 @@ class LoanProduct(models.Model):
             self.min_amount <= amount <= self.max_amount
             and self.min_term_months <= term_months <= self.max_term_months
         )
+
+
+class ApplicationIntake(models.Model):
+    """How many applications a product has accepted in one day or month (Beijing time).
+
+    Only ``services.claim_application_place`` changes ``taken``: one conditional UPDATE
+    (``taken = taken + 1 WHERE taken < cap``) in the application's own transaction, so
+    concurrent applications never pass a cap and a failed application gives its place back.
+    A withdrawn application keeps its place: the lender received it.
+    """
+
+    class Period(models.TextChoices):
+        DAY = "day", _("day")
+        MONTH = "month", _("month")
+
+    product = models.ForeignKey(LoanProduct, on_delete=models.CASCADE, related_name="intakes")
+    period = models.CharField(max_length=5, choices=Period.choices)
+    starts_on = models.DateField()
+    taken = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "period", "starts_on"], name="intake_unique_per_period"
+            ),
+            models.CheckConstraint(condition=Q(period__in=["day", "month"]), name="intake_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} · {self.period} {self.starts_on} · {self.taken}"
 
 
 class ProductTermApr(models.Model):

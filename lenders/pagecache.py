@@ -42,7 +42,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from .selectors import catalogue_version
+from .selectors import caps_version, catalogue_version
 
 PAGES = "pages"  # the cache alias
 CSRF_MARKER = secrets.token_hex(16)
@@ -80,7 +80,7 @@ def cached_payload(
     request: HttpRequest, name: str, params: Mapping[str, str] | None, build: Callable[[], dict]
 ) -> dict:
     """``build()``'s result for this page and its validated ``params``, in this language, on
-    this day and catalogue version.
+    this day and catalogue and caps version (a product reaching its cap changes the latter).
 
     ``params`` is ``None`` when the request's input was invalid: the page is built for this
     visitor and not stored. So is a payload that ``build`` marks ``"cache": False`` (input
@@ -91,7 +91,7 @@ def cached_payload(
     signed_in = request.user.is_authenticated  # the header differs, nothing else
     raw = repr((name, sorted(params.items()), get_language(), timezone.localdate(), signed_in))
     digest = hashlib.sha256(raw.encode()).hexdigest()
-    key = f"page:{_templates_digest()}:{catalogue_version()}:{digest}"
+    key = f"page:{_templates_digest()}:{catalogue_version()}:{caps_version()}:{digest}"
     with _local_lock:
         payload = _local.get(key)
         if payload is not None:

@@ -1,5 +1,6 @@
 """Reads of lenders and products: only published products of active lenders reach borrowers."""
 
+import datetime
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
@@ -7,9 +8,12 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.db.models import Count, F, FilteredRelation, Q, QuerySet
 
-from .models import Lender, LoanProduct
+from . import caps
+from .models import ApplicationIntake, Lender, LoanProduct
 
 CATALOGUE_VERSION_KEY = "lenders:catalogue-version"
+CAPS_VERSION_KEY = "lenders:caps-version"
+CLOSED_SECONDS = 24 * 3600
 
 
 class Sort:
@@ -35,6 +39,49 @@ def catalogue_version() -> str:
     A fresh cache starts a fresh version, so nothing cached before it can be served.
     """
     return cache.get_or_set(CATALOGUE_VERSION_KEY, lambda: uuid.uuid4().hex, None)
+
+
+def caps_version() -> str:
+    """Changes whenever a product reaches a cap or its caps are edited (not when a period
+    starts: keys made with it also carry the day). Separate from the catalogue's version, so
+    a cap being reached never rebuilds matching's snapshot."""
+    return cache.get_or_set(CAPS_VERSION_KEY, lambda: uuid.uuid4().hex, None)
+
+
+def closed_products(*, now: datetime.datetime | None = None) -> dict[int, datetime.date]:
+    """The products at their daily or monthly cap now, each with the day it takes
+    applications again (the later of the two when both are reached).
+
+    One small query per caps version and day (Beijing time), cached in the shared cache:
+    pages and matching apply it on top of what they cache per catalogue version.
+    """
+    starts = caps.period_starts(now=now)
+    key = f"lenders:closed:{caps_version()}:{starts[caps.DAY].isoformat()}"
+    closed = cache.get(key)
+    if closed is not None:
+        return closed
+    rows = ApplicationIntake.objects.filter(
+        Q(period=caps.DAY, starts_on=starts[caps.DAY], taken__gte=F("product__daily_cap"))
+        | Q(period=caps.MONTH, starts_on=starts[caps.MONTH], taken__gte=F("product__monthly_cap"))
+    ).values_list("product_id", "period", "starts_on")
+    closed = {}
+    for product_id, period, starts_on in rows:
+        reopens = caps.reopens_on(period=period, starts_on=starts_on)
+        closed[product_id] = max(reopens, closed.get(product_id, reopens))
+    cache.set(key, closed, CLOSED_SECONDS)
+    return closed
+
+
+def places_taken(*, product: LoanProduct, now: datetime.datetime | None = None) -> dict[str, int]:
+    """How many applications the product has accepted today and this month (Beijing time),
+    as counted against its caps (counted only while it has that cap)."""
+    starts = caps.period_starts(now=now)
+    rows = ApplicationIntake.objects.filter(
+        Q(period=caps.DAY, starts_on=starts[caps.DAY])
+        | Q(period=caps.MONTH, starts_on=starts[caps.MONTH]),
+        product=product,
+    ).values_list("period", "taken")
+    return {caps.DAY: 0, caps.MONTH: 0, **dict(rows)}
 
 
 LENDER_SECRETS = ("lender__webhook_secret", "lender__previous_webhook_secret")

@@ -8,12 +8,20 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import pricing, signing, states
-from .exceptions import AprAboveCap, LenderOffboarded, StatusNotEditable
+from . import caps, pricing, signing, states
+from .exceptions import (
+    AprAboveCap,
+    InvalidCap,
+    LenderOffboarded,
+    ProductAtCap,
+    StatusNotEditable,
+)
 from .models import (
+    ApplicationIntake,
     EligibilityRules,
     Lender,
     LenderEvent,
@@ -22,7 +30,7 @@ from .models import (
     ProductTermApr,
     StatusEvent,
 )
-from .selectors import CATALOGUE_VERSION_KEY
+from .selectors import CAPS_VERSION_KEY, CATALOGUE_VERSION_KEY
 from .validators import check_api_base_url
 
 
@@ -31,6 +39,11 @@ def invalidate_catalogue() -> None:
     transaction.on_commit(
         lambda: cache.set(CATALOGUE_VERSION_KEY, uuid.uuid4().hex, None), robust=True
     )
+
+
+def invalidate_caps() -> None:
+    """Make the cached set of products at their cap stale (after the write commits)."""
+    transaction.on_commit(lambda: cache.set(CAPS_VERSION_KEY, uuid.uuid4().hex, None), robust=True)
 
 
 PAYMENT_PER_YUAN_PLACES = Decimal("1E-10")
@@ -92,8 +105,9 @@ def check_price_within_cap(*, product: LoanProduct) -> None:
 
 
 # What ``save_product`` and ``save_lender`` never write, but read back: a status changes only
-# by a transition, and a secret only by a rotation (so that a stale copy cannot undo either).
-PRODUCT_GUARDED = ("status", "published_at")
+# by a transition, a secret only by a rotation and caps only by ``set_product_caps`` (so
+# that a stale copy cannot undo any of them).
+PRODUCT_GUARDED = ("status", "published_at", "daily_cap", "monthly_cap")
 LENDER_GUARDED = ("status", "webhook_secret", "previous_webhook_secret", "secret_rotated_at")
 
 
@@ -129,6 +143,47 @@ def save_product(*, product: LoanProduct) -> LoanProduct:
     ProductTermApr.objects.bulk_create(_term_rows(product, prices))
     invalidate_catalogue()
     return product
+
+
+@transaction.atomic
+def set_product_caps(
+    *, product: LoanProduct, daily_cap: int | None, monthly_cap: int | None
+) -> LoanProduct:
+    """The most applications the product accepts a day and a calendar month (Beijing time);
+    ``None`` is no cap. A cap of 0 or below is refused (``InvalidCap``): pausing the product
+    is how a lender stops applications. Takes effect at once, for places already taken too:
+    a cap lowered below this period's count closes the product until the next period."""
+    if any(cap is not None and cap < 1 for cap in (daily_cap, monthly_cap)):
+        raise InvalidCap
+    product = LoanProduct.objects.select_for_update().get(pk=product.pk)
+    product.daily_cap, product.monthly_cap = daily_cap, monthly_cap
+    product.save(update_fields=["daily_cap", "monthly_cap", "updated_at"])
+    invalidate_caps()
+    return product
+
+
+@transaction.atomic
+def claim_application_place(*, product: LoanProduct, now: datetime.datetime | None = None) -> None:
+    """Take one of the product's places for today and for this month (Beijing time), in the
+    caller's transaction, or raise ``ProductAtCap`` (taking none).
+
+    Each count is one conditional UPDATE (``taken = taken + 1 WHERE taken < cap``): a
+    concurrent application waits for the other's row lock and then re-reads the count, so
+    two can never take the last place. When the caller's transaction rolls back, so does the
+    place. ``product`` carries the caps as just read; the count is never decremented.
+    """
+    starts = caps.period_starts(now=now)
+    # The month first: when both are full, the borrower is told the later day.
+    for period, cap in ((caps.MONTH, product.monthly_cap), (caps.DAY, product.daily_cap)):
+        if cap is None:
+            continue
+        row = {"product_id": product.pk, "period": period, "starts_on": starts[period]}
+        ApplicationIntake.objects.bulk_create([ApplicationIntake(**row)], ignore_conflicts=True)
+        intake = ApplicationIntake.objects.filter(**row)
+        if not intake.filter(taken__lt=cap).update(taken=F("taken") + 1):
+            raise ProductAtCap(reopens_on=caps.reopens_on(period=period, starts_on=starts[period]))
+        if intake.filter(taken__gte=cap).exists():
+            invalidate_caps()  # that was the last place: borrowers are told from now on
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from . import quotes, selectors
+from .caps import not_taking_until
 from .forms import (
     CalculatorForm,
     CalculatorQuery,
@@ -96,6 +97,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         paginator = Paginator(selectors.catalogue_products(filters=filters), PAGE_SIZE)
         page = paginator.get_page(number)
         today = timezone.localdate()
+        closed = selectors.closed_products()
         rows = []
         for product in page:
             request_quote = None
@@ -109,6 +111,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
                     "url": _product_url(product, filters),
                     "example": quotes.representative_quote(product, start=today),
                     "request": request_quote,
+                    "closed": closed.get(product.pk) and not_taking_until(closed[product.pk]),
                 }
             )
         context = {"form": form, "page": page, "rows": rows, "query": query.urlencode()}
@@ -200,9 +203,11 @@ def product_detail(request: HttpRequest, lender_slug: str, product_slug: str) ->
         schedule = (
             quotes.quote(product, amount=amount, term_months=term, start=start) if valid else None
         )
+        reopens = selectors.closed_products().get(product.pk)
         context = {
             "product": product,
             "lender": product.lender,
+            "closed": reopens and not_taking_until(reopens),
             "form": form,
             "schedule": schedule,
             "request_query": urlencode(canonical({"amount": amount, "term": term})),

@@ -5,6 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from lenders.caps import not_taking_until
 from lenders.choices import City, LoanPurpose, Occupation
 from lenders.templatetags.money import cny
 
@@ -58,6 +59,8 @@ def _debt_service(params: dict) -> str:
 
 
 def explain(code: str, params: dict) -> str:
+    if code == "at_cap":
+        return not_taking_until(params["until"])
     if code == "student_bank_only":
         return _("Students can borrow only from banks (the 2021 rule on campus lending).")
     if code == "business_use_only":

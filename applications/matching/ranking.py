@@ -8,7 +8,8 @@ integer cents and APR in hundredths of a percent, so every comparison is exact; 
 an amount in cents times a binary float, rounded up, the same sum as ``rules.payment_cents``.
 """
 
-from collections.abc import Sequence
+import datetime
+from collections.abc import Mapping, Sequence
 from decimal import ROUND_CEILING, Decimal
 
 import numpy as np
@@ -66,6 +67,7 @@ def match(
     offset: int = 0,
     limit: int = 20,
     max_debt_service_ratio: Decimal | None = None,
+    closed: Mapping[int, datetime.date] | None = None,
 ) -> MatchResult:
     """Every product judged for this borrower; the ranked page ``[offset, offset+limit)``
     is priced for exactly the amount and term each offer can give.
@@ -78,6 +80,10 @@ def match(
     An offer is affordable when its largest installment and the borrower's declared debt
     payments stay within ``max_debt_service_ratio`` percent of their monthly income
     (``settings.MAX_DEBT_SERVICE_RATIO`` unless given; ``rules.Budget`` says how bands count).
+
+    ``closed`` maps the products at their lead cap to the day they take applications again:
+    they rank as unavailable, with that reason (given per match, so a cap being reached never
+    rebuilds the snapshot).
     """
     catalogue = products if isinstance(products, Catalogue) else Catalogue(products)
     items = catalogue.products
@@ -115,6 +121,8 @@ def match(
             failed |= over
         else:
             unsure |= over
+    if closed:
+        failed |= np.isin(catalogue.ids, np.fromiter(closed, dtype=np.int64))
     status = np.where(
         failed, INELIGIBLE, np.where(unsure & (status == ELIGIBLE), UNDECIDED, status)
     )
@@ -128,6 +136,10 @@ def match(
     order = np.lexsort(by)[offset : offset + limit]
     page = [build_offer(request, items[i], verdicts[g[i]], budget) for i in order.tolist()]
     for offer in page:
+        if closed and offer.product.id in closed:
+            offer.failures.append(("at_cap", {"until": closed[offer.product.id]}))
+            offer.status = INELIGIBLE
+            offer.suggestions = []
         if offer.status != INELIGIBLE:
             offer.quote = pricing.quote(
                 offer.product.price, amount=offer.amount, term_months=offer.term_months

@@ -3,6 +3,7 @@
 from .applying import (
     REQUIRED,
     ConsentMismatch,
+    NotTakingApplications,
     disclose,
     fields_to_share,
     incomplete_steps,
@@ -26,6 +27,7 @@ from .transitions import transition
 __all__ = [
     "REQUIRED",
     "ConsentMismatch",
+    "NotTakingApplications",
     "accept_offer",
     "check_approval",
     "create_delivery",

@@ -10,7 +10,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lenders import pricing
+from lenders import services as lender_services
 from lenders.choices import Occupation
+from lenders.exceptions import ProductAtCap
 from lenders.models import LoanProduct
 from lenders.selectors import LENDER_SECRETS
 from loanmarket import legal
@@ -72,6 +74,16 @@ class ConsentMismatch(ApplicationError):
 
 class NotEligible(ApplicationError):
     code = "not_eligible"
+
+
+class NotTakingApplications(ApplicationError):
+    """The product is at its daily or monthly cap; ``reopens_on`` is when it takes more."""
+
+    code = "product_at_cap"
+
+    def __init__(self, *, reopens_on: datetime.date, message: str) -> None:
+        super().__init__(message)
+        self.reopens_on = reopens_on
 
 
 def steps_for(profile: BorrowerProfile) -> list[str]:
@@ -156,6 +168,7 @@ def submit_application(
     purpose: str,
     consent: str,
     ip_address: str | None,
+    now: datetime.datetime | None = None,
 ) -> Application:
     """Apply to one product with the borrower's consent for that lender alone: ``consent``
     is the signed disclosure the review page showed (``disclose(...).signed()``), checked
@@ -164,6 +177,10 @@ def submit_application(
     Submitting twice (double click, two tabs) returns the open application already there.
     The application and its outgoing delivery are written together; the delivery task is
     queued after commit, and the beat sweeper picks it up if that message is ever lost.
+
+    A product at its daily or monthly cap refuses it (``NotTakingApplications``); the place
+    is taken in the same savepoint as the application's row, so it is given back when that
+    write fails. ``now`` (default: now) decides the day and month counted, in Beijing time.
     """
     open_one = (
         Application.objects.filter(borrower=borrower, product=product)
@@ -197,6 +214,7 @@ def submit_application(
     quote = pricing.quote(product.quoted_price, amount=amount, term_months=term_months)
     try:
         with transaction.atomic():
+            lender_services.claim_application_place(product=product, now=now)
             application = Application.objects.create(
                 borrower=borrower,
                 product=product,
@@ -211,6 +229,8 @@ def submit_application(
                 total_repayment=quote.total_repayment,
                 shared_data=_snapshot(profile, fields),
             )
+    except ProductAtCap as exc:
+        raise NotTakingApplications(reopens_on=exc.reopens_on, message=exc.message) from None
     except IntegrityError:  # the other tab won the race: one open application only
         return (
             Application.objects.filter(borrower=borrower, product=product)

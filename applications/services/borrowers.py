@@ -4,6 +4,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from lenders.selectors import closed_products
 from loanmarket.crypto import blind_index, blind_indexes
 
 from .. import matching
@@ -126,11 +127,13 @@ def find_offers(
     page: int = 1,
     per_page: int = 20,
 ) -> matching.MatchResult:
-    """Match, and log the match with bands and counts only (never personal data)."""
+    """Match, and log the match with bands and counts only (never personal data). Products
+    at their cap now are ranked unavailable, saying until when (``closed_products``)."""
     result = matching.match(
         request,
         borrower,
         matchable_products(),
+        closed=closed_products(),
         sort=sort,
         offset=(page - 1) * per_page,
         limit=per_page,

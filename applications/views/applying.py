@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from lenders import selectors as lender_selectors
+from lenders.caps import not_taking_until
 from lenders.forms import CalculatorForm
 from lenders.models import LoanProduct
 from lenders.templatetags.money import cny
@@ -76,6 +77,15 @@ def _offer_url(product: LoanProduct, check: CalculatorForm) -> str:
     return f"{url}?{urlencode(kept)}" if kept else url
 
 
+def _compare_url(request: HttpRequest) -> str:
+    """Matching, for the amount, term and purpose asked here (the ones given)."""
+    asked = {
+        name: request.GET[name] for name in ("amount", "term", "purpose") if name in request.GET
+    }
+    url = reverse("applications:match")
+    return f"{url}?{urlencode(asked)}" if asked else url
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest, lender_slug: str, product_slug: str) -> HttpResponse:
@@ -92,6 +102,18 @@ def apply(request: HttpRequest, lender_slug: str, product_slug: str) -> HttpResp
             messages.info(request, _("You have already applied for this loan: here it is."))
             return redirect(already)
         return render(request, "applications/apply_open.html", {"application": already})
+    reopens = lender_selectors.closed_products().get(product.pk)
+    if reopens is not None and request.method == "GET":  # a POST is refused by the service
+        return render(
+            request,
+            "applications/apply_closed.html",
+            {
+                "product": product,
+                "closed": not_taking_until(reopens),
+                "compare": _compare_url(request),
+            },
+            status=409,
+        )
     borrower = own_profile(request)
     missing = services.incomplete_steps(borrower)
     if missing:

@@ -531,3 +531,40 @@ def test_staff_cannot_delete_a_lender_or_a_product_only_change_its_status(staff_
     listing = staff_client.get(base).content.decode()
     assert "delete_selected" not in listing
     assert type(obj).objects.filter(pk=obj.pk).exists()
+
+
+@pytest.mark.parametrize(("field", "cap"), [("daily_cap", "0"), ("monthly_cap", "-3")])
+def test_a_cap_of_zero_or_below_is_a_clear_form_error_in_admin(staff_client, field, cap):
+    product = LoanProductFactory()
+    data = product_form(product.lender, slug=product.slug, name=product.name, **{field: cap})
+
+    response = staff_client.post(
+        reverse("admin:lenders_loanproduct_change", args=[product.pk]),
+        data,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 200
+    assert "A cap is at least 1 application; leave it empty for no cap" in (
+        response.content.decode()
+    )
+    product.refresh_from_db()
+    assert (product.daily_cap, product.monthly_cap) == (None, None)
+
+
+def test_caps_are_set_and_cleared_on_the_product_page(staff_client):
+    product = LoanProductFactory()
+    url = reverse("admin:lenders_loanproduct_change", args=[product.pk])
+    form = product_form(product.lender, slug=product.slug, name=product.name)
+
+    set_caps = staff_client.post(url, {**form, "daily_cap": "20", "monthly_cap": "400"})
+    product.refresh_from_db()
+    caps_set = (product.daily_cap, product.monthly_cap)
+    cleared = staff_client.post(url, {**form, "daily_cap": "", "monthly_cap": ""})
+    product.refresh_from_db()
+
+    assert set_caps.status_code == cleared.status_code == 302
+    assert caps_set == (20, 400)
+    page = staff_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "0 today, 0 this month (Beijing time; counted while a cap is set)" in page
+    assert (product.daily_cap, product.monthly_cap) == (None, None)

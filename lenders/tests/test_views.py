@@ -163,7 +163,7 @@ def test_catalogue_answers_htmx_with_the_results_alone(client, daily_rate_produc
 def test_catalogue_query_count_is_flat(client, django_assert_max_num_queries, n_products):
     LoanProductFactory.create_batch(n_products)
 
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):  # the count, the page, the products at their cap
         response = client.get(CATALOGUE, {"amount": "5000", "term": "12", "max_apr": "20"})
 
     assert response.status_code == 200
@@ -282,7 +282,7 @@ def test_catalogue_links_carry_the_amount_and_term_to_the_products_that_lend_the
 def test_product_page_query_count_is_flat(client, django_assert_max_num_queries, n_products):
     url = LoanProductFactory.create_batch(n_products)[-1].get_absolute_url()
 
-    with django_assert_max_num_queries(1):
+    with django_assert_max_num_queries(2):  # the product, the products at their cap
         response = client.get(url, {"amount": "5000", "term": "12"})
 
     assert response.status_code == 200
