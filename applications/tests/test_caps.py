@@ -314,7 +314,7 @@ def test_a_cap_lowered_below_the_count_closes_the_product_at_once():
 def test_a_cap_of_zero_or_below_is_refused_with_a_clear_message(cap):
     product = capped()
 
-    with pytest.raises(InvalidCap) as daily:
+    with pytest.raises(InvalidCap) as daily, translation.override("en"):
         lender_services.set_product_caps(product=product, daily_cap=cap, monthly_cap=None)
     with pytest.raises(InvalidCap):
         lender_services.set_product_caps(product=product, daily_cap=None, monthly_cap=cap)
