@@ -1,8 +1,9 @@
-"""Fictional demo data for `make run` and the tests: lenders, products and accounts."""
+"""Fictional demo data for `make run` and the tests: lenders, products, accounts and the
+partner portal's teams."""
 
 from django.db import transaction
 
-from .accounts import load_demo_accounts
+from .accounts import load_demo_accounts, load_demo_teams
 from .catalogue import load_demo as load_demo_catalogue
 
 
@@ -11,4 +12,5 @@ def load_demo() -> dict[str, int]:
     """The demo catalogue and accounts; a second run changes nothing."""
     result = load_demo_catalogue()
     load_demo_accounts()
+    load_demo_teams()
     return result
