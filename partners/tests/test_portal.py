@@ -2,8 +2,8 @@
 records, decisions through the callback's service, and the CSV export."""
 
 import csv
-import html
 import datetime
+import html
 import io
 import uuid
 
