@@ -7,13 +7,15 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, QuerySet
+from django.db.models import DecimalField, F, QuerySet
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from applications.models import Application, BorrowerProfile
 from lenders.models import Lender, LoanProduct
+from lenders.templatetags.money import cny
 from loanmarket.crypto import UndecryptableValue
 
 from .exceptions import NotFound
@@ -137,7 +139,7 @@ def lender_export_rows(*, lender: Lender, filters: InboxFilters) -> QuerySet[App
 
 
 def field_label(name: str) -> str:
-    return str(BorrowerProfile._meta.get_field(name).verbose_name)
+    return capfirst(BorrowerProfile._meta.get_field(name).verbose_name)
 
 
 def _shown(name: str, value) -> str:
@@ -146,6 +148,8 @@ def _shown(name: str, value) -> str:
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     field = BorrowerProfile._meta.get_field(name)
+    if isinstance(field, DecimalField):
+        return cny(Decimal(value))
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     return str(value)
