@@ -103,7 +103,8 @@ def _detail(
         "decision_forms": decision_forms,
         "open_decision": decision,
         "error": error,
-        "may_decide": membership.may_decide and not application.is_final,
+        "may_decide": not application.is_final
+        and not refusal(membership, method="POST", decides=True),
         "lender": membership.lender,
     }
     return render(request, "partners/portal/detail.html", context, status=status)

@@ -234,10 +234,9 @@ def test_the_inbox_lists_only_the_lenders_own_applications(manager_client, app_a
 def test_the_inbox_query_count_is_flat(
     manager_client, app_a, product_a, n_more, django_assert_max_num_queries
 ):
-    for i in range(n_more):
-        Application.objects.filter(pk=app_a.pk).update(status=S.DECLINED)
-        app = submit(app_a.borrower, product_a, amount=str(2000 + i))
-        Application.objects.filter(pk=app.pk).update(status=S.DECLINED)
+    for i in range(n_more):  # one open application per product: decide each before the next
+        Application.objects.filter(product=product_a).update(status=S.DECLINED)
+        submit(app_a.borrower, product_a, amount=str(2000 + i))
     with django_assert_max_num_queries(6):  # session, user+membership, products, count, page
         response = manager_client.get(reverse("partners:inbox"))
     assert response.status_code == 200
@@ -494,3 +493,27 @@ def test_the_header_links_members_to_the_portal_and_nobody_else(manager_client, 
         reverse("partners:inbox")
         not in borrower_client.get(mine, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     )
+
+
+def test_a_viewer_reads_the_detail_without_decision_forms(lender_a, app_a):
+    viewer = client_of(create_member(lender_a, R.VIEWER))
+    page = viewer.get(reverse("partners:detail", args=[app_a.id])).content.decode()
+    assert "李娜" in page
+    assert reverse("partners:decide", args=[app_a.id, "approve"]) not in page
+
+
+def test_the_export_query_count_is_flat(
+    manager_client, app_a, product_a, django_assert_max_num_queries
+):
+    for i in range(5):  # one open application per product: decide each before the next
+        Application.objects.filter(product=product_a).update(status=S.DECLINED)
+        submit(app_a.borrower, product_a, amount=str(3000 + i))
+    with django_assert_max_num_queries(8):
+        response = manager_client.get(reverse("partners:export"))
+        rows = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+    assert len(rows) == 7
+
+
+def test_public_cached_pages_never_show_the_portal_link(manager_client):
+    page = manager_client.get(reverse("lenders:catalogue")).content.decode()
+    assert reverse("partners:inbox") not in page
