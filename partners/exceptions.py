@@ -102,3 +102,10 @@ class DisbursementMismatch(PartnerError):
             )
             % {"amount": cny(amount)}
         )
+
+
+class DisbursementBeforeApplication(PartnerError):
+    code = "disbursement_before_application"
+
+    def __init__(self) -> None:
+        super().__init__(_("A disbursement cannot be dated before the application was received."))

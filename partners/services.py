@@ -24,7 +24,13 @@ from applications.models import Application
 from lenders.models import Lender
 
 from .access import refusal
-from .exceptions import ActionRefused, DisbursementMismatch, MessageIdReused, NotFound
+from .exceptions import (
+    ActionRefused,
+    DisbursementBeforeApplication,
+    DisbursementMismatch,
+    MessageIdReused,
+    NotFound,
+)
 from .models import InboundMessage, LenderMembership, PersonalDataAccess
 
 S = Application.Status
@@ -164,11 +170,21 @@ def decide(
         )
     if disbursed_amount != application.terms.amount:
         raise DisbursementMismatch(application.terms.amount)
-    occurred_at = now
-    if disbursed_on != timezone.localdate(now):
-        occurred_at = timezone.make_aware(
-            datetime.datetime.combine(disbursed_on, datetime.time(12))
-        )
     return application_services.record_lender_event(
-        application=application, status=S.DISBURSED, occurred_at=occurred_at
+        application=application,
+        status=S.DISBURSED,
+        occurred_at=_disbursed_at(application=application, day=disbursed_on, now=now),
     )
+
+
+def _disbursed_at(
+    *, application: Application, day: datetime.date, now: datetime.datetime
+) -> datetime.datetime:
+    """When a disbursement on ``day`` happened, for its event: now if today, else midday,
+    and never before the application arrived (``DisbursementBeforeApplication``)."""
+    if day < timezone.localdate(application.submitted_at):
+        raise DisbursementBeforeApplication
+    if day >= timezone.localdate(now):
+        return now
+    midday = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+    return max(midday, application.submitted_at)

@@ -517,3 +517,17 @@ def test_the_export_query_count_is_flat(
 def test_public_cached_pages_never_show_the_portal_link(manager_client):
     page = manager_client.get(reverse("lenders:catalogue")).content.decode()
     assert reverse("partners:inbox") not in page
+
+
+def test_a_disbursement_dated_before_the_application_is_a_clear_error(manager_client, app_a):
+    _decide(manager_client, app_a, "approve", _approve(app_a))
+    response = _decide(
+        manager_client,
+        app_a,
+        "disburse",
+        {"disbursed_amount": str(app_a.amount), "disbursed_on": "2000-01-01"},
+    )
+    assert response.status_code == 400
+    assert "before the application was received" in response.content.decode()
+    app_a.refresh_from_db()
+    assert app_a.status == S.APPROVED
