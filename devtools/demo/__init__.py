@@ -5,6 +5,7 @@ from django.db import transaction
 
 from .accounts import load_demo_accounts, load_demo_teams
 from .catalogue import load_demo as load_demo_catalogue
+from .portal import load_demo_applications
 
 
 @transaction.atomic
@@ -13,4 +14,5 @@ def load_demo() -> dict[str, int]:
     result = load_demo_catalogue()
     load_demo_accounts()
     load_demo_teams()
+    load_demo_applications()
     return result

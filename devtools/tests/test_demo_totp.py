@@ -10,6 +10,7 @@ from allauth.mfa.utils import decrypt
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from applications.models import Application
 from devtools.demo import load_demo
 from devtools.demo.accounts import DEMO_PASSWORD, DEMO_TOTP_SECRET, load_demo_accounts
 from partners.models import LenderMembership
@@ -111,3 +112,18 @@ def test_the_demo_teams_belong_to_two_lenders():
     assert teams["partner@demo.test"] == teams["partner-viewer@demo.test"]
     assert teams["partner2@demo.test"] == teams["partner2-viewer@demo.test"]
     assert teams["partner@demo.test"] != teams["partner2@demo.test"]
+
+
+def test_lender_as_demo_team_has_applications_to_look_at():
+    load_demo()
+    load_demo()  # twice: still one application each
+
+    by_lender = dict(
+        LenderMembership.objects.filter(role=LenderMembership.Role.OWNER).values_list(
+            "user__email", "lender"
+        )
+    )
+    a = Application.objects.filter(lender=by_lender["partner@demo.test"])
+    b = Application.objects.filter(lender=by_lender["partner2@demo.test"])
+    assert a.count() == 2
+    assert not b.exists()
