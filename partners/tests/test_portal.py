@@ -8,10 +8,12 @@ import io
 import uuid
 
 import pytest
-from django.conf import settings
+from django.conf import settings as django_settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from applications import services as application_services
 from applications.models import Application
@@ -66,7 +68,7 @@ def client_of(user) -> Client:
 
 
 def english(client: Client) -> Client:
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
 
 
@@ -531,3 +533,28 @@ def test_a_disbursement_dated_before_the_application_is_a_clear_error(manager_cl
     assert "before the application was received" in response.content.decode()
     app_a.refresh_from_db()
     assert app_a.status == S.APPROVED
+
+
+def test_a_manager_whose_session_skipped_the_code_is_asked_for_it(client, manager_a):
+    client.force_login(manager_a)  # a session with the password's record alone
+    response = client.get(reverse("partners:inbox"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("mfa_reauthenticate"))
+
+
+FILTER_NAMES = st.sampled_from(
+    ["q", "status", "product", "date_from", "date_to", "channel", "amount", "page", "x"]
+)
+JUNK = st.one_of(
+    st.text(max_size=60), st.sampled_from(["", "0", "-1", "9" * 40, "2026-02-30", "\x00", "²"])
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(query=st.dictionaries(FILTER_NAMES, JUNK, max_size=5))
+def test_no_filter_makes_the_inbox_or_the_export_answer_500(manager_client, app_a, query):
+    for name in ("partners:inbox", "partners:export"):
+        response = manager_client.get(reverse(name), query)
+        assert response.status_code in (200, 400), (name, query, response.status_code)
