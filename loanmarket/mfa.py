@@ -1,8 +1,10 @@
 """Which accounts must use two-factor authentication, and the one place that enforces it.
 
 ``requires_mfa`` is the policy: a role that can see or change other people's data signs in
-with a TOTP authenticator. Today that is staff (the admin); the partner portal adds lender
-owners and managers here, and nowhere else.
+with a TOTP authenticator: staff (the admin) and lender owners and managers (the partner
+portal), here and nowhere else. The membership is read through ``partners.access``, imported
+when first asked (``loanmarket`` wires the apps together and is imported before them), and
+arrives with the account (``partners.backends``), so asking costs no query.
 
 ``RequireMFAMiddleware`` enforces it on every page, by what the session proved rather than
 what the account has:
@@ -50,8 +52,16 @@ SECOND_FACTOR_VIEWS = frozenset({"mfa_reauthenticate", "account_logout"})
 
 
 def requires_mfa(user: AbstractBaseUser | AnonymousUser) -> bool:
-    """Whether this account may act only after a second factor: staff, today."""
-    return bool(user.is_authenticated and user.is_active and user.is_staff)
+    """Whether this account may act only after a second factor: staff, and the owners and
+    managers of a lender."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_staff:
+        return True
+    from partners.access import membership_of  # deferred: partners imports the domain apps
+
+    membership = membership_of(user)
+    return membership is not None and membership.requires_mfa
 
 
 def has_totp(user: AbstractBaseUser) -> bool:

@@ -26,6 +26,7 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("api/partner/v1/", partner_api.urls),
+    path("partner/", include("partners.portal.urls")),
     path("", include("applications.urls")),
     path("", include("lenders.urls")),
 ]

@@ -3,6 +3,8 @@ to HTTP statuses in one table, ``partners.api.errors.STATUS``)."""
 
 from django.utils.translation import gettext_lazy as _
 
+from lenders.templatetags.money import cny
+
 
 class PartnerError(Exception):
     """A lender's request was refused; ``message`` says why, in words for the lender."""
@@ -79,3 +81,31 @@ class MessageIdReused(PartnerError):
                 "its own id."
             )
         )
+
+
+class ActionRefused(PartnerError):
+    """A portal member may not do this (a viewer deciding, a suspended lender)."""
+
+    code = "action_refused"
+
+
+class DisbursementMismatch(PartnerError):
+    """A disbursement of another amount than the terms that hold."""
+
+    code = "disbursement_mismatch"
+
+    def __init__(self, amount) -> None:
+        super().__init__(
+            _(
+                "The amount disbursed must be the amount approved, %(amount)s: other terms are "
+                "the borrower's to accept first."
+            )
+            % {"amount": cny(amount)}
+        )
+
+
+class DisbursementBeforeApplication(PartnerError):
+    code = "disbursement_before_application"
+
+    def __init__(self) -> None:
+        super().__init__(_("A disbursement cannot be dated before the application was received."))

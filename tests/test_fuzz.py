@@ -333,6 +333,7 @@ def sample_kwargs(site, params: list[str]) -> dict[str, str]:
         "step": "identity",
         "key": "no-such-key",
         "uidb36": "1",
+        "decision": "approve",
     }
     return {param: samples[param] for param in params}
 

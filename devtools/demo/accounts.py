@@ -1,5 +1,5 @@
-"""Demo accounts: a staff member (with TOTP) and a borrower whose profile is filled in
-(fictional)."""
+"""Demo accounts: a staff member (with TOTP), a borrower whose profile is filled in
+(fictional), and two lenders' partner-portal teams (owners and managers with TOTP)."""
 
 import datetime
 import time
@@ -15,13 +15,29 @@ from django.db import transaction
 
 from applications import services
 from applications.selectors import profile_of
+from lenders.models import Lender
+from partners.models import LenderMembership
 
 DEMO_PASSWORD = "loanmarket-demo"  # noqa: S105 - documented demo login
 # The demo staff account's TOTP secret (base32), published in the README: add it to any
 # authenticator app, or print the current code with `manage.py demo_totp admin@demo.test`.
 DEMO_TOTP_SECRET = "LOANMARKETDEMOSTAFFTOTPSECRETABC"  # noqa: S105 - documented demo secret
 ACCOUNTS = (("admin@demo.test", True), ("borrower@demo.test", False))
-DEMO_EMAILS = frozenset(email for email, _staff in ACCOUNTS)
+# The partner portal's demo teams: lender A takes applications in the portal's inbox (it has
+# no API), lender B answers through the sandbox lender. Owners and managers use TOTP with
+# the same documented secret as the staff account.
+PORTAL_LENDER_A = "bamboo-exchange"
+PORTAL_LENDER_B = "huaxia-harbour"
+TEAMS = (
+    ("partner@demo.test", PORTAL_LENDER_A, LenderMembership.Role.OWNER),
+    ("partner-manager@demo.test", PORTAL_LENDER_A, LenderMembership.Role.MANAGER),
+    ("partner-viewer@demo.test", PORTAL_LENDER_A, LenderMembership.Role.VIEWER),
+    ("partner2@demo.test", PORTAL_LENDER_B, LenderMembership.Role.OWNER),
+    ("partner2-viewer@demo.test", PORTAL_LENDER_B, LenderMembership.Role.VIEWER),
+)
+DEMO_EMAILS = frozenset(
+    [email for email, _staff in ACCOUNTS] + [email for email, _lender, _role in TEAMS]
+)
 # A fictional person; the ID number is valid (GB 11643) but belongs to no one we know.
 BORROWER_PROFILE = {
     "full_name": "张伟",
@@ -41,20 +57,37 @@ BORROWER_PROFILE = {
 }
 
 
+def _account(email: str, *, staff: bool = False):
+    user, created = get_user_model().objects.get_or_create(
+        username=email, defaults={"email": email, "is_staff": staff, "is_superuser": staff}
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    EmailAddress.objects.get_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+@transaction.atomic
+def load_demo_teams() -> None:
+    """The two demo lenders' portal teams (after the catalogue); a second run changes
+    nothing."""
+    for email, slug, role in TEAMS:
+        user = _account(email)
+        LenderMembership.objects.get_or_create(
+            user=user, defaults={"lender": Lender.objects.get(slug=slug), "role": role}
+        )
+        if role != LenderMembership.Role.VIEWER and not totp_of(user):
+            TOTP.activate(user, DEMO_TOTP_SECRET)
+
+
 @transaction.atomic
 def load_demo_accounts() -> None:
     """Create the demo accounts once; a second run changes nothing."""
-    users = get_user_model().objects
     for email, staff in ACCOUNTS:
-        user, created = users.get_or_create(
-            username=email, defaults={"email": email, "is_staff": staff, "is_superuser": staff}
-        )
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save(update_fields=["password"])
-        EmailAddress.objects.get_or_create(
-            user=user, email=email, defaults={"verified": True, "primary": True}
-        )
+        user = _account(email, staff=staff)
         if staff and not totp_of(user):
             # Through allauth, so the secret is encrypted by our MFA adapter.
             TOTP.activate(user, DEMO_TOTP_SECRET)

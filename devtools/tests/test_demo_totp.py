@@ -1,4 +1,5 @@
-"""The demo staff account signs in with TOTP; demo_totp prints its code in development."""
+"""The demo staff account and the demo partner owners and managers sign in with TOTP;
+demo_totp prints their codes in development."""
 
 import re
 from io import StringIO
@@ -9,7 +10,10 @@ from allauth.mfa.utils import decrypt
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from applications.models import Application
+from devtools.demo import load_demo
 from devtools.demo.accounts import DEMO_PASSWORD, DEMO_TOTP_SECRET, load_demo_accounts
+from partners.models import LenderMembership
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +73,57 @@ def test_demo_totp_prints_codes_only_for_demo_accounts_with_an_authenticator(set
 
     with pytest.raises(CommandError, match=email):
         demo_totp(email)
+
+
+PARTNER_OWNERS_AND_MANAGERS = (
+    "partner@demo.test",
+    "partner-manager@demo.test",
+    "partner2@demo.test",
+)
+
+
+@pytest.mark.parametrize("email", PARTNER_OWNERS_AND_MANAGERS)
+def test_demo_totp_takes_each_demo_owner_and_manager_into_the_portal(client, settings, email):
+    settings.DEBUG = True
+    load_demo()
+    client.post(
+        reverse("account_login") + "?next=" + reverse("partners:inbox"),
+        {"login": email, "password": DEMO_PASSWORD},
+    )
+
+    entered = client.post(reverse("mfa_authenticate"), {"code": demo_totp(email)})
+
+    assert entered["Location"] == reverse("partners:inbox")
+    assert client.get(reverse("partners:inbox")).status_code == 200
+
+
+@pytest.mark.parametrize("email", ["partner-viewer@demo.test", "partner2-viewer@demo.test"])
+def test_demo_viewers_sign_in_with_the_password_alone(client, email):
+    load_demo()
+    client.post(reverse("account_login"), {"login": email, "password": DEMO_PASSWORD})
+
+    assert client.get(reverse("partners:inbox")).status_code == 200
+
+
+def test_the_demo_teams_belong_to_two_lenders():
+    load_demo()
+
+    teams = dict(LenderMembership.objects.values_list("user__email", "lender__slug"))
+    assert teams["partner@demo.test"] == teams["partner-viewer@demo.test"]
+    assert teams["partner2@demo.test"] == teams["partner2-viewer@demo.test"]
+    assert teams["partner@demo.test"] != teams["partner2@demo.test"]
+
+
+def test_lender_as_demo_team_has_applications_to_look_at():
+    load_demo()
+    load_demo()  # twice: still one application each
+
+    by_lender = dict(
+        LenderMembership.objects.filter(role=LenderMembership.Role.OWNER).values_list(
+            "user__email", "lender"
+        )
+    )
+    a = Application.objects.filter(lender=by_lender["partner@demo.test"])
+    b = Application.objects.filter(lender=by_lender["partner2@demo.test"])
+    assert a.count() == 2
+    assert not b.exists()

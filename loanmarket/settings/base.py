@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "loanmarket.context_processors.operator",
+                "partners.context_processors.portal",
             ],
         },
     },
@@ -205,9 +206,10 @@ BLIND_INDEX_KEYS = env.list("BLIND_INDEX_KEYS", default=[])
 # Accounts (django-allauth): email and password, verified email, TOTP (required for the
 # roles loanmarket/mfa.py names, optional for borrowers). The admin signs in through
 # allauth too (loanmarket/urls.py), with these rate limits.
+# Django's and allauth's backends, loading each account with its lender membership.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "partners.backends.MemberModelBackend",
+    "partners.backends.MemberAllauthBackend",
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "applications:profile"

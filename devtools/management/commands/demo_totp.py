@@ -23,6 +23,7 @@ class Command(BaseCommand):
         authenticator = totp_of(user) if user else None
         if authenticator is None:
             raise CommandError(
-                f"{email} has no TOTP authenticator (load_demo gives the staff account one)."
+                f"{email} has no TOTP authenticator (load_demo gives one to the staff account "
+                "and to the partner owners and managers)."
             )
         self.stdout.write(current_totp_code(authenticator))
