@@ -175,7 +175,7 @@ def test_every_portal_url_answers_each_caller_as_the_matrix_says(
 
 
 def test_a_signed_in_non_member_gets_a_clear_page(borrower_client):
-    response = borrower_client.get(reverse("partners:inbox"))
+    response = borrower_client.get(reverse("partners:inbox"), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 403
     assert "not a member of an active lender" in response.content.decode()
 
