@@ -27,8 +27,9 @@ run: $(VENV)/.installed
 	$(PY) manage.py load_demo
 	@echo ""
 	@echo "  LoanMarket: http://127.0.0.1:$(PORT)/   (admin: http://127.0.0.1:$(PORT)/admin/)"
-	@echo "  Demo logins, password loanmarket-demo: admin@demo.test (staff), borrower@demo.test"
-	@echo "  Staff two-factor code: .venv/bin/python manage.py demo_totp admin@demo.test"
+	@echo "  Demo logins, password loanmarket-demo: admin@demo.test (staff), borrower@demo.test,"
+	@echo "  partner@demo.test (lender owner, /partner/); more in README.md"
+	@echo "  Two-factor code: .venv/bin/python manage.py demo_totp <email>"
 	@echo "  Ctrl-C stops the web server, the Celery worker and Celery beat."
 	@echo ""
 	LOANMARKET_PORT=$(PORT) SITE_URL=http://127.0.0.1:$(PORT) $(BIN)/honcho start -f Procfile
