@@ -160,8 +160,11 @@ class EventInline(ReadOnlyRecords, admin.TabularInline):
     model = ApplicationEvent
     extra = 0
     can_delete = False
-    fields = ("occurred_at", "actor", "from_label", "to_label", "detail")
+    fields = ("occurred_at", "actor", "user", "from_label", "to_label", "detail")
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
 
     @admin.display(description=_("from"))
     def from_label(self, event: ApplicationEvent) -> str:

@@ -327,6 +327,16 @@ class ApplicationEvent(models.Model):
     to_status = models.CharField(_("to"), max_length=20)
     detail = models.TextField(_("detail"), blank=True)
     occurred_at = models.DateTimeField(_("when"), default=timezone.now)
+    # Who made the change, where a person did on our site (a lender's member in the portal);
+    # empty for callbacks, the platform's own steps and the borrower (the application's).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
 
     class Meta:
         verbose_name = _("application event")

@@ -151,6 +151,7 @@ def decide(
     if decision == Decision.APPROVE:
         return application_services.record_lender_event(
             application=application,
+            user=membership.user,
             status=S.APPROVED,
             occurred_at=now,
             approved_amount=approved_amount,
@@ -160,18 +161,24 @@ def decide(
     if decision == Decision.DECLINE:
         return application_services.record_lender_event(
             application=application,
+            user=membership.user,
             status=S.DECLINED,
             occurred_at=now,
             reason=f"{decline_reason}: {note}" if note else decline_reason,
         )
     if decision == Decision.MORE_INFO:
         return application_services.record_lender_event(
-            application=application, status=S.MORE_INFO_NEEDED, occurred_at=now, reason=note
+            application=application,
+            user=membership.user,
+            status=S.MORE_INFO_NEEDED,
+            occurred_at=now,
+            reason=note,
         )
     if disbursed_amount != application.terms.amount:
         raise DisbursementMismatch(application.terms.amount)
     return application_services.record_lender_event(
         application=application,
+        user=membership.user,
         status=S.DISBURSED,
         occurred_at=_disbursed_at(application=application, day=disbursed_on, now=now),
     )

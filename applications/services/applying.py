@@ -305,8 +305,10 @@ def record_lender_event(
     approved_amount: Decimal | None = None,
     apr: Decimal | None = None,
     term_months: int | None = None,
+    user=None,
 ) -> Application:
-    """A lender's status update; the borrower is emailed on each decision. It happened
+    """A lender's status update, by callback or by ``user`` (a member, in the partner
+    portal); the borrower is emailed on each decision. It happened
     between the application's submission and now (give or take ``CLOCK_SLACK``).
 
     An approval lies within the product's published ranges (``offers.check_approval``) and
@@ -352,6 +354,7 @@ def record_lender_event(
         detail=reason,
         occurred_at=occurred_at,
         changes=changes,
+        user=user,
     )
     if status in states.DECISIONS:
         enqueue_on_commit(notify_decision_task, str(application.pk))

@@ -16,9 +16,11 @@ def transition(
     detail: str = "",
     occurred_at: datetime.datetime | None = None,
     changes: dict | None = None,
+    user=None,
 ) -> Application:
     """Checked against ``states``, recorded as an event. ``changes`` are other fields
-    saved in the same UPDATE (a reference, a decision)."""
+    saved in the same UPDATE (a reference, a decision); ``user`` is the person who made
+    the change, where one did (a lender's member in the portal)."""
     states.check_transition(application.status, to)
     ApplicationEvent.objects.create(
         application=application,
@@ -27,6 +29,7 @@ def transition(
         to_status=to,
         detail=detail,
         occurred_at=occurred_at or timezone.now(),
+        user=user,
     )
     application.status = to
     for name, value in (changes or {}).items():

@@ -344,7 +344,7 @@ def _decide(client, application, decision, data):
 
 
 def test_a_manager_approves_through_the_callbacks_service(
-    manager_client, app_a, mailoutbox, django_capture_on_commit_callbacks
+    manager_client, manager_a, app_a, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks() as callbacks:
         response = _decide(manager_client, app_a, "approve", _approve(app_a))
@@ -355,7 +355,7 @@ def test_a_manager_approves_through_the_callbacks_service(
     assert app_a.status == S.APPROVED
     assert app_a.decision_amount == app_a.amount
     event = app_a.events.last()
-    assert (event.actor, event.to_status) == ("lender", S.APPROVED)
+    assert (event.actor, event.to_status, event.user) == ("lender", S.APPROVED, manager_a)
     assert len(mailoutbox) == 1
 
 
